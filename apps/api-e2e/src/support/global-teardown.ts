@@ -1,10 +1,41 @@
-import { killPort } from '@nx/node/utils';
-/* eslint-disable */
+import type { ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { Client } from 'pg';
+import { E2eState, adminClientConfig, getE2eState } from './e2e-state';
 
-module.exports = async function () {
-  // Put clean up logic here (e.g. stopping services, docker-compose, etc.).
-  // Hint: `globalThis` is shared between setup and teardown.
-  const port = process.env.PORT ? Number(process.env.PORT) : 3000;
-  await killPort(port);
-  console.log(globalThis.__TEARDOWN_MESSAGE__);
-};
+const EXIT_TIMEOUT_MS = 15_000;
+
+export default async function globalTeardown(): Promise<void> {
+  const current = getE2eState();
+  if (!current) return;
+  await cleanUp(current.state, current.child);
+}
+
+/** Stops the API, then removes the database (or embedded data directory) it used. */
+export async function cleanUp(state: E2eState, child: ChildProcess): Promise<void> {
+  await stop(child);
+  if (state.databaseName) await dropDatabase(state.databaseName);
+  if (state.dataDir) await rm(state.dataDir, { recursive: true, force: true });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    console.warn(`api-e2e: the API ignored SIGTERM for ${EXIT_TIMEOUT_MS / 1000} s; killing it`);
+    child.kill('SIGKILL');
+  }, EXIT_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  const admin = new Client(adminClientConfig());
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,9 +1,4 @@
-/* eslint-disable */
-import axios from 'axios';
+import { closeAllSockets } from './sockets';
 
-module.exports = async function () {
-  // Configure axios for tests to use.
-  const host = process.env.HOST ?? 'localhost';
-  const port = process.env.PORT ?? '3000';
-  axios.defaults.baseURL = `http://${host}:${port}`;
-};
+// Every socket a test opens through the helpers is closed after it, pass or fail.
+afterEach(() => closeAllSockets());

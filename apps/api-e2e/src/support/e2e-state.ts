@@ -1,0 +1,46 @@
+import type { ChildProcess } from 'node:child_process';
+import type { ClientConfig } from 'pg';
+
+/** Environment variables through which global setup hands the running API to the tests. */
+export const E2E_ENV = {
+  baseUrl: 'E2E_API_URL',
+  jwtSecret: 'E2E_JWT_SECRET',
+} as const;
+
+/** Limits the API is started with, so the rate-limit tests know where the edge is. */
+export const E2E_LIMITS = {
+  failedLogins: 10,
+  messageRate: 10,
+  messageBurst: 60,
+} as const;
+
+/** What teardown needs to undo. Setup and teardown run in the same process. */
+export interface E2eState {
+  pid: number;
+  databaseName?: string;
+  dataDir?: string;
+  logFile: string;
+}
+
+interface GlobalWithState {
+  __API_E2E_STATE__?: { state: E2eState; child: ChildProcess };
+}
+
+export function setE2eState(state: E2eState, child: ChildProcess): void {
+  (globalThis as GlobalWithState).__API_E2E_STATE__ = { state, child };
+}
+
+export function getE2eState(): { state: E2eState; child: ChildProcess } | undefined {
+  return (globalThis as GlobalWithState).__API_E2E_STATE__;
+}
+
+/** The local PostgreSQL (trust auth) in which each run creates its own database. */
+export function adminClientConfig(): ClientConfig & { host: string; port: number; user: string } {
+  return {
+    host: '127.0.0.1',
+    port: 5432,
+    user: 'postgres',
+    database: 'postgres',
+    connectionTimeoutMillis: 3_000,
+  };
+}
