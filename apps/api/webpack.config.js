@@ -9,17 +9,25 @@ module.exports = {
       devtoolModuleFilenameTemplate: '[absolute-resource-path]',
     }),
   },
+  // Keep __dirname the bundle's own folder: the web build is found next to it.
+  node: { __dirname: false },
   plugins: [
     new NxAppWebpackPlugin({
       target: 'node',
       compiler: 'tsc',
       main: './src/main.ts',
       tsConfig: './tsconfig.app.json',
-      assets: ['./src/assets'],
       optimization: false,
       outputHashing: 'none',
       generatePackageJson: true,
       sourceMap: true,
+      // Swagger metadata from the DTO types and their doc comments.
+      transformers: [
+        {
+          name: '@nestjs/swagger/plugin',
+          options: { introspectComments: true, classValidatorShim: true },
+        },
+      ],
     }),
   ],
 };

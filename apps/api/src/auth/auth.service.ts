@@ -1,0 +1,138 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { GLOBAL_CHAT_ID, type AuthResult } from '@chat/shared-types';
+import * as bcrypt from 'bcrypt';
+import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import { AppError } from '../common/app-error';
+import { authConfig, type AuthConfig } from '../config/configuration';
+import { Broadcaster } from '../realtime/broadcaster.service';
+import { PresenceService } from '../realtime/presence.service';
+import { UserEntity } from '../users/user.entity';
+import type { AuthenticatedUser } from './authenticated-user';
+import { LoginDto } from './dto/login.dto';
+import { RegisterDto } from './dto/register.dto';
+import { LoginThrottle } from './login-throttle';
+import { SessionEntity } from './session.entity';
+
+interface TokenClaims {
+  sub: string;
+  sid: string;
+  exp: number;
+}
+
+const BAD_CREDENTIALS = 'Invalid login or password';
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class AuthService {
+  /** Compared against when the login is unknown, so both failures take the same time. */
+  private readonly dummyHash: Promise<string>;
+
+  constructor(
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
+    private readonly jwt: JwtService,
+    private readonly throttle: LoginThrottle,
+    private readonly presence: PresenceService,
+    private readonly broadcaster: Broadcaster,
+  ) {
+    this.dummyHash = bcrypt.hash('dummy password for timing', config.bcryptCost);
+  }
+
+  async register(dto: RegisterDto): Promise<AuthResult> {
+    const passwordHash = await bcrypt.hash(dto.password, this.config.bcryptCost);
+    let user: UserEntity;
+    try {
+      user = await this.db.transaction(async (tx) => {
+        const created = await tx.save(
+          tx.create(UserEntity, { login: dto.login, fullName: dto.fullName, passwordHash }),
+        );
+        await tx.query(`INSERT INTO chat_members (chat_id, user_id) VALUES ($1, $2)`, [
+          GLOBAL_CHAT_ID,
+          created.id,
+        ]);
+        return created;
+      });
+    } catch (error) {
+      if (error instanceof QueryFailedError && error.driverError?.code === UNIQUE_VIOLATION) {
+        throw new AppError('conflict', 'login is already taken');
+      }
+      throw error;
+    }
+    return this.startSession(user);
+  }
+
+  async login(dto: LoginDto, address: string): Promise<AuthResult> {
+    this.throttle.assertAllowed(dto.login, address);
+    const user = await this.users.findOne({
+      where: { login: dto.login },
+      select: { id: true, login: true, fullName: true, passwordHash: true },
+    });
+    const matches = await bcrypt.compare(dto.password, user?.passwordHash ?? (await this.dummyHash));
+    if (!user || !matches) {
+      this.throttle.recordFailure(dto.login, address);
+      throw new AppError('unauthorized', BAD_CREDENTIALS);
+    }
+    return this.startSession(user);
+  }
+
+  async logout(user: AuthenticatedUser): Promise<void> {
+    await this.sessions.update({ id: user.sessionId }, { revokedAt: () => 'now()' });
+    this.broadcaster.endSession(user.sessionId);
+  }
+
+  /** Verifies signature, algorithm and expiry, then that the session is still live. */
+  async authenticate(token: string | undefined | null): Promise<AuthenticatedUser> {
+    if (!token) throw new AppError('unauthorized', 'A bearer token is required');
+    let claims: TokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims>(token, { algorithms: ['HS256'] });
+    } catch {
+      throw new AppError('unauthorized', 'The token is invalid or expired');
+    }
+    if (!isUuid(claims.sub) || !isUuid(claims.sid) || typeof claims.exp !== 'number') {
+      throw new AppError('unauthorized', 'The token is invalid or expired');
+    }
+    const rows: { id: string; login: string; full_name: string }[] = await this.db.query(
+      `SELECT u.id, u.login, u.full_name
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+      [claims.sid, claims.sub],
+    );
+    const row = rows[0];
+    if (!row) throw new AppError('unauthorized', 'The session has ended; sign in again');
+    return {
+      id: row.id,
+      login: row.login,
+      fullName: row.full_name,
+      sessionId: claims.sid,
+      expiresAt: claims.exp,
+    };
+  }
+
+  private async startSession(user: UserEntity): Promise<AuthResult> {
+    const ttl = this.config.tokenTtlSeconds;
+    const session = await this.sessions.save(
+      this.sessions.create({ userId: user.id, expiresAt: new Date(Date.now() + ttl * 1000) }),
+    );
+    const accessToken = await this.jwt.signAsync(
+      { sub: user.id, sid: session.id },
+      { algorithm: 'HS256', expiresIn: ttl },
+    );
+    return {
+      accessToken,
+      user: {
+        id: user.id,
+        login: user.login,
+        fullName: user.fullName,
+        online: this.presence.isOnline(user.id),
+      },
+    };
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);

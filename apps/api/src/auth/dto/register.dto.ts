@@ -1,0 +1,28 @@
+import { LIMITS, LOGIN_PATTERN, type RegisterRequest } from '@chat/shared-types';
+import { Transform } from 'class-transformer';
+import { IsString, Length, Matches } from 'class-validator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const lowerTrim = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
+
+export class RegisterDto implements RegisterRequest {
+  /** 3-32 characters of a-z 0-9 _ . - (stored lower-case) */
+  @Transform(lowerTrim)
+  @IsString()
+  @Matches(LOGIN_PATTERN, {
+    message: `login must be ${LIMITS.loginMin}-${LIMITS.loginMax} characters of a-z, 0-9, _ . -`,
+  })
+  login!: string;
+
+  /** 1-64 characters after trimming */
+  @Transform(trim)
+  @IsString()
+  @Length(LIMITS.fullNameMin, LIMITS.fullNameMax)
+  fullName!: string;
+
+  /** 8-128 characters */
+  @IsString()
+  @Length(LIMITS.passwordMin, LIMITS.passwordMax)
+  password!: string;
+}

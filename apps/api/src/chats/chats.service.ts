@@ -1,0 +1,181 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  directChatId,
+  GLOBAL_CHAT_ID,
+  GLOBAL_CHAT_TITLE,
+  type Chat,
+  type ChatKind,
+} from '@chat/shared-types';
+import { DataSource } from 'typeorm';
+import { AppError, forbiddenChat } from '../common/app-error';
+import { toMessage, type MessageRow } from '../messages/message.mapper';
+import { Broadcaster } from '../realtime/broadcaster.service';
+import { UsersService, type UserRow } from '../users/users.service';
+
+interface ChatRow {
+  id: string;
+  kind: ChatKind;
+  last_read_id: string | null;
+  unread_count: number;
+  lm_id: string | null;
+  lm_sender_id: string;
+  lm_sender_name: string;
+  lm_client_id: string;
+  lm_content: string;
+  lm_created_at: Date;
+}
+
+export interface CreatedChat {
+  chat: Chat;
+  created: boolean;
+}
+
+@Injectable()
+export class ChatsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly users: UsersService,
+    private readonly broadcaster: Broadcaster,
+  ) {}
+
+  /** The caller's chats: `all` first, then by latest activity. */
+  list(userId: string): Promise<Chat[]> {
+    return this.load(userId, null);
+  }
+
+  async get(userId: string, chatId: string): Promise<Chat> {
+    const [chat] = await this.load(userId, chatId);
+    if (!chat) throw forbiddenChat();
+    return chat;
+  }
+
+  async memberChatIds(userId: string): Promise<string[]> {
+    const rows: { chat_id: string }[] = await this.db.query(
+      `SELECT chat_id FROM chat_members WHERE user_id = $1`,
+      [userId],
+    );
+    return rows.map((r) => r.chat_id);
+  }
+
+  /** Forbidden both for a chat the user is not in and for one that does not exist. */
+  async assertMember(userId: string, chatId: string): Promise<void> {
+    const rows: unknown[] = await this.db.query(
+      `SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2`,
+      [chatId, userId],
+    );
+    if (rows.length === 0) throw forbiddenChat();
+  }
+
+  /**
+   * Idempotent and race-free: concurrent calls from both sides insert one row (ON CONFLICT),
+   * and only the call that inserted it reports `created` and tells both members.
+   */
+  async createDirect(userId: string, peerId: string): Promise<CreatedChat> {
+    if (peerId === userId) throw new AppError('invalid', 'peerId must be another user');
+    if (!(await this.users.exists(peerId))) throw new AppError('not_found', 'No such user');
+    const chatId = directChatId(userId, peerId);
+    const created = await this.db.transaction(async (tx) => {
+      const inserted: unknown[] = await tx.query(
+        `INSERT INTO chats (id, kind) VALUES ($1, 'direct') ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [chatId],
+      );
+      await tx.query(
+        `INSERT INTO chat_members (chat_id, user_id) VALUES ($1, $2), ($1, $3)
+         ON CONFLICT DO NOTHING`,
+        [chatId, userId, peerId],
+      );
+      return inserted.length > 0;
+    });
+    if (created) {
+      const views = new Map<string, Chat>();
+      for (const memberId of [userId, peerId]) views.set(memberId, await this.get(memberId, chatId));
+      this.broadcaster.chatCreated(views);
+    }
+    return { chat: await this.get(userId, chatId), created };
+  }
+
+  /**
+   * Moves the member's read mark forward only, never past the chat's newest message.
+   * Returns the new mark, or null when it did not move.
+   */
+  async markRead(userId: string, chatId: string, upToId: string): Promise<string | null> {
+    await this.assertMember(userId, chatId);
+    const rows: { last_read_id: string }[] = await this.db.query(
+      `UPDATE chat_members cm
+          SET last_read_id = target.id
+         FROM (SELECT LEAST($3::bigint, (SELECT max(id) FROM messages WHERE chat_id = $1)) AS id) target
+        WHERE cm.chat_id = $1 AND cm.user_id = $2
+          AND target.id IS NOT NULL
+          AND (cm.last_read_id IS NULL OR cm.last_read_id < target.id)
+        RETURNING cm.last_read_id::text AS last_read_id`,
+      [chatId, userId, upToId],
+    );
+    const upTo = rows[0]?.last_read_id ?? null;
+    if (upTo) this.broadcaster.chatRead({ chatId, userId, upToId: upTo });
+    return upTo;
+  }
+
+  private async load(userId: string, chatId: string | null): Promise<Chat[]> {
+    const rows: ChatRow[] = await this.db.query(
+      `SELECT c.id, c.kind, cm.last_read_id::text AS last_read_id,
+              (SELECT count(*)::int FROM messages m
+                WHERE m.chat_id = c.id AND m.id > COALESCE(cm.last_read_id, 0)
+                  AND m.sender_id <> $1) AS unread_count,
+              lm.id::text AS lm_id, lm.sender_id AS lm_sender_id, lu.full_name AS lm_sender_name,
+              lm.client_id AS lm_client_id, lm.content AS lm_content, lm.created_at AS lm_created_at
+         FROM chat_members cm
+         JOIN chats c ON c.id = cm.chat_id
+         LEFT JOIN LATERAL (
+              SELECT * FROM messages m WHERE m.chat_id = c.id ORDER BY m.id DESC LIMIT 1) lm ON true
+         LEFT JOIN users lu ON lu.id = lm.sender_id
+        WHERE cm.user_id = $1 AND ($2::text IS NULL OR c.id = $2)
+        ORDER BY c.id = '${GLOBAL_CHAT_ID}' DESC, COALESCE(lm.created_at, c.created_at) DESC, c.id`,
+      [userId, chatId],
+    );
+    if (rows.length === 0) return [];
+    const members = await this.members(rows.map((r) => r.id));
+    return rows.map((row) => {
+      const chatMembers = members.get(row.id) ?? [];
+      const peer = chatMembers.find((m) => m.id !== userId);
+      return {
+        id: row.id,
+        kind: row.kind,
+        title: row.kind === 'global' ? GLOBAL_CHAT_TITLE : (peer?.fullName ?? ''),
+        members: chatMembers,
+        lastMessage: row.lm_id ? toMessage(lastMessageRow(row)) : null,
+        unreadCount: row.unread_count,
+        lastReadId: row.last_read_id,
+      };
+    });
+  }
+
+  private async members(chatIds: string[]) {
+    const rows: (UserRow & { chat_id: string })[] = await this.db.query(
+      `SELECT cm.chat_id, u.id, u.login, u.full_name
+         FROM chat_members cm JOIN users u ON u.id = cm.user_id
+        WHERE cm.chat_id = ANY($1)
+        ORDER BY lower(u.full_name), u.login`,
+      [chatIds],
+    );
+    const byChat = new Map<string, ReturnType<UsersService['toUser']>[]>();
+    for (const row of rows) {
+      const list = byChat.get(row.chat_id) ?? [];
+      list.push(this.users.toUser(row));
+      byChat.set(row.chat_id, list);
+    }
+    return byChat;
+  }
+}
+
+function lastMessageRow(row: ChatRow): MessageRow {
+  return {
+    id: row.lm_id ?? '',
+    chat_id: row.id,
+    sender_id: row.lm_sender_id,
+    sender_name: row.lm_sender_name,
+    client_id: row.lm_client_id,
+    content: row.lm_content,
+    created_at: row.lm_created_at,
+  };
+}

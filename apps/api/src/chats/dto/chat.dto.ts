@@ -1,0 +1,26 @@
+import { CHAT_KINDS, type Chat, type ChatKind } from '@chat/shared-types';
+import { ApiProperty } from '@nestjs/swagger';
+import { MessageDto } from '../../messages/dto/message.dto';
+import { UserDto } from '../../users/dto/user.dto';
+
+export class ChatDto implements Chat {
+  /** `all`, or `dm:<min user id>:<max user id>` */
+  id!: string;
+
+  @ApiProperty({ enum: CHAT_KINDS })
+  kind!: ChatKind;
+
+  /** `All`, or the other member's full name as seen by the caller */
+  title!: string;
+
+  members!: UserDto[];
+
+  @ApiProperty({ type: MessageDto, nullable: true })
+  lastMessage!: MessageDto | null;
+
+  /** Messages after lastReadId not sent by the caller */
+  unreadCount!: number;
+
+  @ApiProperty({ type: String, nullable: true })
+  lastReadId!: string | null;
+}

@@ -1,0 +1,12 @@
+import { ERROR_CODES, type ApiError, type ErrorCode } from '@chat/shared-types';
+import { ApiProperty } from '@nestjs/swagger';
+
+export class ApiErrorDto implements ApiError {
+  statusCode!: number;
+
+  @ApiProperty({ enum: ERROR_CODES })
+  error!: ErrorCode;
+
+  /** Says what is wrong; for `invalid`, names the offending field. */
+  message!: string;
+}

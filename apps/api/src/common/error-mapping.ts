@@ -1,0 +1,62 @@
+import { HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ERROR_CODES, type AckError, type ErrorCode } from '@chat/shared-types';
+import { QueryFailedError } from 'typeorm';
+import { AppError } from './app-error';
+
+const logger = new Logger('Errors');
+
+const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  [HttpStatus.BAD_REQUEST]: 'invalid',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'invalid',
+  [HttpStatus.UNAUTHORIZED]: 'unauthorized',
+  [HttpStatus.FORBIDDEN]: 'forbidden',
+  [HttpStatus.NOT_FOUND]: 'not_found',
+  [HttpStatus.CONFLICT]: 'conflict',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'rate_limited',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'unavailable',
+};
+
+export interface MappedError extends AckError {
+  status: number;
+}
+
+/** One translation of any thrown value into the contract's error shape, for HTTP and WS. */
+export function mapError(error: unknown): MappedError {
+  if (error instanceof AppError) {
+    return { status: error.status, code: error.code, message: error.message };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return { status, code: STATUS_CODES[status] ?? 'invalid', message: httpMessage(error) };
+  }
+  if (isDatabaseUnavailable(error)) {
+    logger.warn(`Database unavailable: ${(error as Error).message}`);
+    return { status: 503, code: 'unavailable', message: 'The service is temporarily unavailable' };
+  }
+  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return { status: 500, code: 'unavailable', message: 'Something went wrong on our side' };
+}
+
+function httpMessage(error: HttpException): string {
+  const body = error.getResponse();
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : error.message;
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+/** Connection failures and the server going away (57P01 admin shutdown, 08xxx connection). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const driverError = error instanceof QueryFailedError ? error.driverError : error;
+  const code = String((driverError as { code?: unknown }).code ?? '');
+  if (CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('57P')) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connect ECONNREFUSED|Client has encountered a connection error/i.test(
+    error.message,
+  );
+}
+
+export const isErrorCode = (value: string): value is ErrorCode =>
+  (ERROR_CODES as readonly string[]).includes(value);

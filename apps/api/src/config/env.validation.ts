@@ -1,0 +1,94 @@
+import { plainToInstance } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+
+export const DURATION_PATTERN = /^\d+[smhd]?$/;
+
+/** Every variable the API reads, checked at boot so a bad value fails with its name. */
+export class EnvironmentVariables {
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.NODE_ENV === 'production' || !!env.JWT_SECRET)
+  @IsString({ message: 'JWT_SECRET is required when NODE_ENV=production' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @IsOptional()
+  @Matches(DURATION_PATTERN, {
+    message: 'TOKEN_TTL must be a number of seconds or a duration like 30m, 12h, 7d',
+  })
+  TOKEN_TTL?: string;
+
+  @IsOptional()
+  @Matches(/^(https?:\/\/[^,\s]+)(,\s*https?:\/\/[^,\s]+)*$/, {
+    message: 'CORS_ORIGINS must be a comma-separated list of http(s):// origins',
+  })
+  CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @IsString()
+  DATA_DIR?: string;
+
+  @IsOptional()
+  @IsString()
+  WEB_DIR?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(10, { message: 'BCRYPT_COST must be at least 10' })
+  @Max(15)
+  BCRYPT_COST?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_LOGIN?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  MESSAGE_RATE?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  MESSAGE_BURST?: number;
+}
+
+export function validateEnv(raw: Record<string, unknown>): Record<string, unknown> {
+  const env = plainToInstance(EnvironmentVariables, raw, { enableImplicitConversion: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((e) =>
+      Object.values(e.constraints ?? {}).map((m) => `  - ${e.property}: ${m}`),
+    );
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...raw, ...env };
+}

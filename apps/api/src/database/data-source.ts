@@ -1,0 +1,33 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { SessionEntity } from '../auth/session.entity';
+import { ChatMemberEntity } from '../chats/chat-member.entity';
+import { ChatEntity } from '../chats/chat.entity';
+import { MessageEntity } from '../messages/message.entity';
+import { UserEntity } from '../users/user.entity';
+import { InitialSchema1732190000000 } from './migrations/1732190000000-initial-schema';
+
+export const entities = [UserEntity, SessionEntity, ChatEntity, ChatMemberEntity, MessageEntity];
+export const migrations = [InitialSchema1732190000000];
+
+/** The one set of TypeORM options, used by the app and by the migration CLI. */
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsRun: true,
+    synchronize: false,
+    extra: {
+      max: 20,
+      connectionTimeoutMillis: 3000,
+      // A send must fail fast (and answer `unavailable`) while the database is away.
+      query_timeout: 10000,
+    },
+  };
+}
+
+/** For `typeorm migration:*` from the command line: DATABASE_URL must be set. */
+export default new DataSource(
+  dataSourceOptions(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/chat'),
+);

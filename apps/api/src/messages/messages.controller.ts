@@ -1,0 +1,44 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { HistoryPageDto } from './dto/history-page.dto';
+import { HistoryQueryDto } from './dto/history-query.dto';
+import { MessageDto } from './dto/message.dto';
+import { SendMessageDto } from './dto/send-message.dto';
+import { MessagesService } from './messages.service';
+
+@ApiTags('messages')
+@ApiBearerAuth()
+@ApiErrors(400, 401, 403)
+@Controller('chats/:id/messages')
+export class MessagesController {
+  constructor(private readonly messages: MessagesService) {}
+
+  /** A page of history, ascending by id: the newest without cursors. */
+  @Get()
+  history(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id') chatId: string,
+    @Query() query: HistoryQueryDto,
+  ): Promise<HistoryPageDto> {
+    return this.messages.history(user.id, chatId, query);
+  }
+
+  /** Stores and broadcasts a message: 201, or 200 with the stored one for a repeated clientId. */
+  @Post()
+  @HttpCode(HttpStatus.CREATED)
+  @ApiErrors(429)
+  async send(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id') chatId: string,
+    @Body() dto: SendMessageDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<MessageDto> {
+    const { message, created } = await this.messages.send(user, chatId, dto);
+    if (!created) response.status(HttpStatus.OK);
+    return message;
+  }
+}

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { LIMITS, type HistoryPage, type Message } from '@chat/shared-types';
+import { DataSource } from 'typeorm';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { AppError, forbiddenChat } from '../common/app-error';
+import { ChatsService } from '../chats/chats.service';
+import { Broadcaster } from '../realtime/broadcaster.service';
+import { HistoryQueryDto } from './dto/history-query.dto';
+import { SendMessageDto } from './dto/send-message.dto';
+import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message.mapper';
+import { SendRateLimiter } from './send-rate-limiter';
+
+export interface SentMessage {
+  message: Message;
+  /** False when (sender, clientId) was already stored: the stored message is returned. */
+  created: boolean;
+}
+
+@Injectable()
+export class MessagesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly chats: ChatsService,
+    private readonly limiter: SendRateLimiter,
+    private readonly broadcaster: Broadcaster,
+  ) {}
+
+  /**
+   * Stores the message, then broadcasts it to the chat's room. The insert locks the chat row
+   * first (the UPDATE), so within a chat ids are assigned, and committed, one at a time: a
+   * reader who has seen id N never misses a later commit with a smaller id. The statement
+   * also checks membership and is idempotent on (sender, clientId).
+   */
+  async send(sender: AuthenticatedUser, chatId: string, dto: SendMessageDto): Promise<SentMessage> {
+    this.limiter.take(sender.id);
+    const inserted: MessageRow[] = await this.db.query(
+      `WITH chat AS (
+         UPDATE chats SET last_message_at = now()
+          WHERE id = $1
+            AND EXISTS (SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2)
+         RETURNING id
+       ), m AS (
+         INSERT INTO messages (chat_id, sender_id, client_id, content)
+         SELECT id, $2, $3, $4 FROM chat
+         ON CONFLICT (sender_id, client_id) DO NOTHING
+         RETURNING *
+       )
+       SELECT ${MESSAGE_COLUMNS} FROM m JOIN users u ON u.id = m.sender_id`,
+      [chatId, sender.id, dto.clientId, dto.content],
+    );
+    if (inserted[0]) {
+      const message = toMessage(inserted[0]);
+      this.broadcaster.messageCreated(message);
+      return { message, created: true };
+    }
+    return { message: await this.stored(sender.id, chatId, dto.clientId), created: false };
+  }
+
+  /** Newest page without cursors; `before` pages back, `after` catches up. Ascending by id. */
+  async history(userId: string, chatId: string, query: HistoryQueryDto): Promise<HistoryPage> {
+    await this.chats.assertMember(userId, chatId);
+    const limit = query.limit ?? LIMITS.pageDefault;
+    const forward = query.after !== undefined;
+    const rows: MessageRow[] = await this.db.query(
+      `SELECT ${MESSAGE_COLUMNS}
+         FROM messages m JOIN users u ON u.id = m.sender_id
+        WHERE m.chat_id = $1
+          AND ($2::bigint IS NULL OR m.id < $2)
+          AND ($3::bigint IS NULL OR m.id > $3)
+        ORDER BY m.id ${forward ? 'ASC' : 'DESC'}
+        LIMIT $4`,
+      [chatId, query.before ?? null, query.after ?? null, limit + 1],
+    );
+    const hasMore = rows.length > limit;
+    const page = rows.slice(0, limit).map(toMessage);
+    return { messages: forward ? page : page.reverse(), hasMore };
+  }
+
+  /** The earlier answer to a repeated (sender, clientId), or why there is none. */
+  private async stored(senderId: string, chatId: string, clientId: string): Promise<Message> {
+    const rows: MessageRow[] = await this.db.query(
+      `SELECT ${MESSAGE_COLUMNS}
+         FROM messages m JOIN users u ON u.id = m.sender_id
+        WHERE m.sender_id = $1 AND m.client_id = $2`,
+      [senderId, clientId],
+    );
+    const row = rows[0];
+    if (!row) throw forbiddenChat();
+    if (row.chat_id !== chatId) {
+      await this.chats.assertMember(senderId, chatId);
+      throw new AppError('conflict', 'clientId was already used for a message in another chat');
+    }
+    return toMessage(row);
+  }
+}

@@ -1,0 +1,30 @@
+import type { ClientToServerEvents, ServerToClientEvents } from '@chat/shared-types';
+import type { Server, Socket } from 'socket.io';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+
+export interface SocketData {
+  user: AuthenticatedUser;
+  /** Set once the socket is counted in presence. */
+  online?: boolean;
+  expiry?: NodeJS.Timeout;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+type NoInterServerEvents = {};
+
+export type ChatServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  NoInterServerEvents,
+  SocketData
+>;
+export type ChatSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  NoInterServerEvents,
+  SocketData
+>;
+
+/** Room names besides chat ids (which are rooms as they are). */
+export const userRoom = (userId: string) => `user:${userId}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;

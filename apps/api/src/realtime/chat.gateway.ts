@@ -1,0 +1,153 @@
+import { Logger, UseFilters, UsePipes } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import {
+  HANDSHAKE_UNAUTHORIZED,
+  type Ack,
+  type Chat,
+  type Empty,
+  type HistoryPage,
+  type Message,
+} from '@chat/shared-types';
+import { AuthService } from '../auth/auth.service';
+import { ChatsService } from '../chats/chats.service';
+import { WsExceptionFilter } from '../common/filters/ws-exception.filter';
+import { createValidationPipe } from '../common/validation';
+import { MessagesService } from '../messages/messages.service';
+import { Broadcaster } from './broadcaster.service';
+import { sessionRoom, userRoom, type ChatServer, type ChatSocket } from './chat-server';
+import {
+  CreateChatEventDto,
+  HistoryEventDto,
+  ReadEventDto,
+  SendMessageEventDto,
+  TypingEventDto,
+} from './dto/chat-events.dto';
+import { PresenceService } from './presence.service';
+
+const ok = <T>(data: T): Ack<T> => ({ ok: true, data });
+const EMPTY: Empty = {};
+
+/**
+ * The Socket.IO side of the contract. A socket is authenticated once, at the handshake; it
+ * then sits in its user room, its session room and the room of every chat it belongs to.
+ * Each client event answers with an Ack; errors become failed Acks (WsExceptionFilter).
+ */
+@WebSocketGateway({ serveClient: false })
+@UseFilters(WsExceptionFilter)
+@UsePipes(createValidationPipe())
+export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(ChatGateway.name);
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly chats: ChatsService,
+    private readonly messages: MessagesService,
+    private readonly presence: PresenceService,
+    private readonly broadcaster: Broadcaster,
+  ) {}
+
+  afterInit(server: ChatServer): void {
+    this.broadcaster.attach(server);
+    // Guards do not run on the handshake, so the token is checked here, once.
+    server.use((socket, next) => {
+      const token: unknown = socket.handshake.auth?.['token'];
+      this.auth
+        .authenticate(typeof token === 'string' ? token : null)
+        .then((user) => {
+          socket.data.user = user;
+          next();
+        })
+        .catch(() => next(new Error(HANDSHAKE_UNAUTHORIZED)));
+    });
+  }
+
+  async handleConnection(socket: ChatSocket): Promise<void> {
+    const { user } = socket.data;
+    try {
+      const chatIds = await this.chats.memberChatIds(user.id);
+      if (socket.disconnected) return;
+      await socket.join([userRoom(user.id), sessionRoom(user.sessionId), ...chatIds]);
+      this.expireWithToken(socket);
+      if (this.presence.connected(user.id)) this.broadcaster.presence(user.id, true, chatIds);
+      socket.data.online = true;
+      socket.emit('session', {
+        user: { id: user.id, login: user.login, fullName: user.fullName, online: true },
+      });
+    } catch (error) {
+      this.logger.warn(`Could not set up socket for ${user.id}: ${String(error)}`);
+      socket.disconnect(true);
+    }
+  }
+
+  async handleDisconnect(socket: ChatSocket): Promise<void> {
+    const { user, online } = socket.data;
+    if (!user || !online) return;
+    clearTimeout(socket.data.expiry);
+    if (!this.presence.disconnected(user.id)) return;
+    const chatIds = await this.chats.memberChatIds(user.id).catch(() => [] as string[]);
+    this.broadcaster.presence(user.id, false, chatIds);
+  }
+
+  @SubscribeMessage('message:send')
+  async send(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() payload: SendMessageEventDto,
+  ): Promise<Ack<Message>> {
+    const { message } = await this.messages.send(socket.data.user, payload.chatId, payload);
+    return ok(message);
+  }
+
+  @SubscribeMessage('chat:create')
+  async createChat(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() payload: CreateChatEventDto,
+  ): Promise<Ack<Chat>> {
+    const { chat } = await this.chats.createDirect(socket.data.user.id, payload.peerId);
+    return ok(chat);
+  }
+
+  @SubscribeMessage('chat:history')
+  async history(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() payload: HistoryEventDto,
+  ): Promise<Ack<HistoryPage>> {
+    return ok(await this.messages.history(socket.data.user.id, payload.chatId, payload));
+  }
+
+  @SubscribeMessage('chat:read')
+  async read(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() payload: ReadEventDto,
+  ): Promise<Ack<Empty>> {
+    await this.chats.markRead(socket.data.user.id, payload.chatId, payload.upToId);
+    return ok(EMPTY);
+  }
+
+  @SubscribeMessage('typing')
+  async typing(
+    @ConnectedSocket() socket: ChatSocket,
+    @MessageBody() payload: TypingEventDto,
+  ): Promise<Ack<Empty>> {
+    const { user } = socket.data;
+    await this.chats.assertMember(user.id, payload.chatId);
+    socket
+      .to(payload.chatId)
+      .except(userRoom(user.id))
+      .volatile.emit('typing', { chatId: payload.chatId, userId: user.id, isTyping: payload.isTyping });
+    return ok(EMPTY);
+  }
+
+  /** A socket lives no longer than the token it was opened with. */
+  private expireWithToken(socket: ChatSocket): void {
+    const ms = socket.data.user.expiresAt * 1000 - Date.now();
+    socket.data.expiry = setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+  }
+}
