@@ -1,0 +1,33 @@
+import { ChangeDetectionStrategy, Component, input } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { Avatar } from '../../../shared/avatar';
+
+export interface ChatListItem {
+  id: string;
+  title: string;
+  kind: 'global' | 'direct';
+  /** The peer's presence in a direct chat; null for the global chat. */
+  online: boolean | null;
+  peerId: string;
+  preview: string;
+  typing: boolean;
+  time: string | null;
+  timestamp: string | null;
+  unread: number;
+  active: boolean;
+}
+
+/**
+ * The chat list. Each link's accessible name is the chat's title alone; the preview, time and
+ * unread badge sit beside it, and the link stretches over the whole row for pointer users.
+ */
+@Component({
+  selector: 'app-chat-list',
+  imports: [RouterLink, Avatar],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './chat-list.html',
+  styleUrl: './chat-list.css',
+})
+export class ChatList {
+  readonly items = input.required<readonly ChatListItem[]>();
+}

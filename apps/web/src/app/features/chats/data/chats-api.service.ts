@@ -1,0 +1,52 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import {
+  LIMITS,
+  type Chat,
+  type CreateChatRequest,
+  type HistoryPage,
+  type HistoryQuery,
+  type MarkReadRequest,
+  type User,
+} from '@chat/shared-types';
+import { Observable } from 'rxjs';
+
+function chatUrl(chatId: string): string {
+  return `/api/chats/${encodeURIComponent(chatId)}`;
+}
+
+@Injectable({ providedIn: 'root' })
+export class ChatsApiService {
+  private readonly http = inject(HttpClient);
+
+  /** The caller's chats: `All` first, then by latest activity. */
+  list(): Observable<Chat[]> {
+    return this.http.get<Chat[]>('/api/chats');
+  }
+
+  create(peerId: string): Observable<Chat> {
+    const body: CreateChatRequest = { peerId };
+    return this.http.post<Chat>('/api/chats', body);
+  }
+
+  history(chatId: string, query: HistoryQuery = {}): Observable<HistoryPage> {
+    let params = new HttpParams();
+    if (query.before) params = params.set('before', query.before);
+    if (query.after) params = params.set('after', query.after);
+    if (query.limit !== undefined) params = params.set('limit', String(query.limit));
+    return this.http.get<HistoryPage>(`${chatUrl(chatId)}/messages`, { params });
+  }
+
+  markRead(chatId: string, upToId: string): Observable<void> {
+    const body: MarkReadRequest = { upToId };
+    return this.http.post<void>(`${chatUrl(chatId)}/read`, body);
+  }
+
+  /** People the caller has no direct chat with yet. */
+  availablePeople(search: string): Observable<User[]> {
+    const params = new HttpParams()
+      .set('available', 'true')
+      .set('search', search.trim().slice(0, LIMITS.searchMax));
+    return this.http.get<User[]>('/api/users', { params });
+  }
+}

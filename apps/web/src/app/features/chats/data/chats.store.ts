@@ -1,0 +1,176 @@
+import { Injectable, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { GLOBAL_CHAT_ID, type Chat, type ChatMember, type Message } from '@chat/shared-types';
+import { EMPTY, Subject, catchError, merge, switchMap, tap } from 'rxjs';
+import { SessionStore } from '../../../core/auth/session.store';
+import { describeHttpError } from '../../../core/http-error';
+import { ChatSocketService } from '../../../core/realtime/chat-socket.service';
+import { ChatsApiService } from './chats-api.service';
+import { compareIds, isAfter, maxId } from './message-order';
+import { UnreadService } from './unread.service';
+
+export type LoadStatus = 'loading' | 'ready' | 'error';
+
+/** A member as the API may describe it, should it ever add how far each member has read. */
+type MemberWithRead = ChatMember & { lastReadId?: string | null };
+
+function activityOf(chat: Chat, createdAt: ReadonlyMap<string, number>): number {
+  if (chat.lastMessage) return Date.parse(chat.lastMessage.createdAt);
+  return createdAt.get(chat.id) ?? 0;
+}
+
+/** `All` first, then by latest activity. */
+export function sortChats(chats: readonly Chat[], createdAt: ReadonlyMap<string, number>): Chat[] {
+  return [...chats].sort((a, b) => {
+    if (a.id === GLOBAL_CHAT_ID) return -1;
+    if (b.id === GLOBAL_CHAT_ID) return 1;
+    const byTime = activityOf(b, createdAt) - activityOf(a, createdAt);
+    if (byTime !== 0) return byTime;
+    if (a.lastMessage && b.lastMessage) return compareIds(b.lastMessage.id, a.lastMessage.id);
+    return a.title.localeCompare(b.title);
+  });
+}
+
+/**
+ * The signed-in user's chats, kept current: fetched on start and on every (re)connection
+ * (which also refreshes the unread counts), then updated live by messages, new chats,
+ * presence and the other members' read receipts.
+ */
+@Injectable()
+export class ChatsStore {
+  private readonly api = inject(ChatsApiService);
+  private readonly socket = inject(ChatSocketService);
+  private readonly session = inject(SessionStore);
+  private readonly unread = inject(UnreadService);
+
+  private readonly chatList = signal<readonly Chat[]>([]);
+  /** When chats without messages appeared in this session, so a new chat sorts near the top. */
+  private readonly createdAt = signal<ReadonlyMap<string, number>>(new Map());
+  private readonly peerReads = signal<Readonly<Record<string, string>>>({});
+  private readonly refreshes = new Subject<void>();
+
+  readonly status = signal<LoadStatus>('loading');
+  readonly error = signal<string | null>(null);
+  readonly chats = computed(() => sortChats(this.chatList(), this.createdAt()));
+
+  constructor() {
+    merge(this.refreshes, this.socket.connected$, this.unread.refreshNeeded$)
+      .pipe(
+        switchMap(() =>
+          this.api.list().pipe(
+            catchError((error: unknown) => {
+              this.error.set(describeHttpError(error).message);
+              if (this.status() === 'loading') this.status.set('error');
+              return EMPTY;
+            }),
+          ),
+        ),
+        tap((chats) => this.unread.reset(chats)),
+        takeUntilDestroyed(),
+      )
+      .subscribe((chats) => {
+        this.chatList.set(chats);
+        this.status.set('ready');
+        this.error.set(null);
+        this.peerReads.update((reads) => {
+          const next = { ...reads };
+          for (const chat of chats) {
+            const peerRead = this.peerReadFromMembers(chat);
+            if (peerRead) next[chat.id] = maxId(next[chat.id], peerRead) ?? peerRead;
+          }
+          return next;
+        });
+      });
+
+    this.socket
+      .on('message:new')
+      .pipe(takeUntilDestroyed())
+      .subscribe((message) => this.applyMessage(message));
+    this.socket
+      .on('chat:created')
+      .pipe(takeUntilDestroyed())
+      .subscribe((chat) => this.upsert(chat));
+    this.socket
+      .on('presence')
+      .pipe(takeUntilDestroyed())
+      .subscribe(({ userId, online }) => this.setPresence(userId, online));
+    this.socket
+      .on('chat:read')
+      .pipe(takeUntilDestroyed())
+      .subscribe(({ chatId, userId, upToId }) => {
+        if (userId === this.session.userId()) return;
+        this.peerReads.update((reads) => ({ ...reads, [chatId]: maxId(reads[chatId], upToId) ?? upToId }));
+      });
+
+    this.refresh();
+  }
+
+  refresh(): void {
+    this.refreshes.next();
+  }
+
+  chat(chatId: string): Chat | undefined {
+    return this.chatList().find((chat) => chat.id === chatId);
+  }
+
+  /** How far the other member of a direct chat has read, when known. */
+  peerReadUpTo(chatId: string): string | null {
+    return this.peerReads()[chatId] ?? null;
+  }
+
+  upsert(chat: Chat): void {
+    this.chatList.update((chats) => {
+      const index = chats.findIndex((existing) => existing.id === chat.id);
+      if (index === -1) return [...chats, chat];
+      const next = [...chats];
+      const existing = next[index];
+      const lastMessage =
+        existing.lastMessage && !isAfter(chat.lastMessage?.id ?? '0', existing.lastMessage.id)
+          ? existing.lastMessage
+          : chat.lastMessage;
+      next[index] = { ...chat, lastMessage };
+      return next;
+    });
+    if (!chat.lastMessage && !this.createdAt().has(chat.id)) {
+      this.createdAt.update((map) => new Map(map).set(chat.id, Date.now()));
+    }
+  }
+
+  private applyMessage(message: Message): void {
+    if (!this.chat(message.chatId)) {
+      // A chat we have not heard of yet (its chat:created was missed): fetch the list.
+      this.refresh();
+      return;
+    }
+    this.chatList.update((chats) =>
+      chats.map((chat) =>
+        chat.id === message.chatId && isAfter(message.id, chat.lastMessage?.id)
+          ? { ...chat, lastMessage: message }
+          : chat,
+      ),
+    );
+  }
+
+  private setPresence(userId: string, online: boolean): void {
+    this.chatList.update((chats) =>
+      chats.map((chat) =>
+        chat.members.some((member) => member.id === userId && member.online !== online)
+          ? {
+              ...chat,
+              members: chat.members.map((member) =>
+                member.id === userId ? { ...member, online } : member,
+              ),
+            }
+          : chat,
+      ),
+    );
+  }
+
+  private peerReadFromMembers(chat: Chat): string | null {
+    if (chat.kind !== 'direct') return null;
+    const peer = chat.members.find((member) => member.id !== this.session.userId()) as
+      | MemberWithRead
+      | undefined;
+    return typeof peer?.lastReadId === 'string' ? peer.lastReadId : null;
+  }
+}

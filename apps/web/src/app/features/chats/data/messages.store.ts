@@ -1,0 +1,212 @@
+import { Injectable, Signal, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { LIMITS, type HistoryPage, type Message } from '@chat/shared-types';
+import { firstValueFrom } from 'rxjs';
+import { describeHttpError } from '../../../core/http-error';
+import { ChatSocketService } from '../../../core/realtime/chat-socket.service';
+import { ChatsApiService } from './chats-api.service';
+import { mergeMessages } from './message-order';
+import { SendQueue, type OutgoingMessage } from './send-queue.service';
+
+export interface ChatHistory {
+  /** Stored messages, ascending by id, each once. */
+  messages: readonly Message[];
+  /** Older messages exist on the server. */
+  hasMore: boolean;
+  status: 'loading' | 'ready' | 'error';
+  loadingOlder: boolean;
+  error: string | null;
+}
+
+/** One line of the conversation: a stored message, or one of ours still on its way. */
+export interface ConversationEntry {
+  /** Stable from pending to stored, so the line is not redrawn when the server confirms it. */
+  key: string;
+  id: string | null;
+  chatId: string;
+  senderId: string;
+  senderName: string;
+  content: string;
+  createdAt: string;
+  clientId: string;
+  delivery: 'stored' | 'pending' | 'failed';
+  error: string | null;
+}
+
+const CATCH_UP_PAGES = 10;
+
+const EMPTY_HISTORY: ChatHistory = {
+  messages: [],
+  hasMore: false,
+  status: 'loading',
+  loadingOlder: false,
+  error: null,
+};
+
+function entryOf(message: Message): ConversationEntry {
+  return {
+    ...message,
+    key: `${message.senderId}:${message.clientId}`,
+    delivery: 'stored',
+    error: null,
+  };
+}
+
+/**
+ * The history of each chat opened in this session: newest page first, older pages on demand,
+ * live messages appended, and after a reconnection whatever was missed (the `after` cursor).
+ * Everything is merged by message id, and our own unconfirmed messages are shown once.
+ */
+@Injectable()
+export class MessagesStore {
+  private readonly api = inject(ChatsApiService);
+  private readonly socket = inject(ChatSocketService);
+  private readonly sendQueue = inject(SendQueue);
+  private readonly histories = signal<Readonly<Record<string, ChatHistory>>>({});
+  private readonly conversations = new Map<string, Signal<ConversationEntry[]>>();
+
+  constructor() {
+    this.socket
+      .on('message:new')
+      .pipe(takeUntilDestroyed())
+      .subscribe((message) => this.add(message.chatId, [message]));
+    this.sendQueue.confirmed$
+      .pipe(takeUntilDestroyed())
+      .subscribe((message) => this.add(message.chatId, [message]));
+    this.socket.connected$.pipe(takeUntilDestroyed()).subscribe(() => void this.catchUpAll());
+  }
+
+  history(chatId: string): ChatHistory | undefined {
+    return this.histories()[chatId];
+  }
+
+  /** Stored messages followed by our pending ones, each message once. */
+  conversation(chatId: string, me: { id: string; fullName: string }): Signal<ConversationEntry[]> {
+    const cacheKey = `${chatId}\n${me.id}`;
+    let conversation = this.conversations.get(cacheKey);
+    if (!conversation) {
+      conversation = computed(() => {
+        const stored = this.histories()[chatId]?.messages ?? [];
+        const storedClientIds = new Set(
+          stored.filter((message) => message.senderId === me.id).map((m) => m.clientId),
+        );
+        const outgoing = this.sendQueue
+          .outgoing()
+          .filter((message) => message.chatId === chatId && !storedClientIds.has(message.clientId))
+          .map((message) => this.outgoingEntry(message, me));
+        return [...stored.map(entryOf), ...outgoing];
+      });
+      this.conversations.set(cacheKey, conversation);
+    }
+    return conversation;
+  }
+
+  /** Loads the newest page the first time a chat is opened, or retries after an error. */
+  async open(chatId: string): Promise<void> {
+    const current = this.history(chatId);
+    if (current && current.status !== 'error') return;
+    this.patch(chatId, { ...EMPTY_HISTORY, messages: current?.messages ?? [] });
+    try {
+      const page = await firstValueFrom(this.api.history(chatId, { limit: LIMITS.pageDefault }));
+      this.addPage(chatId, page, true);
+    } catch (error) {
+      this.patch(chatId, { status: 'error', error: describeHttpError(error).message });
+    }
+  }
+
+  /** The page before the oldest message shown. */
+  async loadOlder(chatId: string): Promise<void> {
+    const current = this.history(chatId);
+    if (!current || current.status !== 'ready' || current.loadingOlder || !current.hasMore) return;
+    const oldest = current.messages[0];
+    if (!oldest) return;
+    this.patch(chatId, { loadingOlder: true });
+    try {
+      const page = await firstValueFrom(
+        this.api.history(chatId, { before: oldest.id, limit: LIMITS.pageDefault }),
+      );
+      this.addPage(chatId, page, true);
+      this.patch(chatId, { loadingOlder: false, error: null });
+    } catch (error) {
+      this.patch(chatId, { loadingOlder: false, error: describeHttpError(error).message });
+    }
+  }
+
+  /** Fetches what came after the newest message held, page by page. */
+  async catchUp(chatId: string): Promise<void> {
+    const current = this.history(chatId);
+    if (!current) return;
+    if (current.status === 'error') return this.open(chatId);
+    try {
+      for (let page = 0; page < CATCH_UP_PAGES; page++) {
+        const newest = this.history(chatId)?.messages.at(-1);
+        const result = await firstValueFrom(
+          this.api.history(
+            chatId,
+            newest ? { after: newest.id, limit: LIMITS.pageMax } : { limit: LIMITS.pageDefault },
+          ),
+        );
+        this.addPage(chatId, result, !newest);
+        if (!newest || !result.hasMore) return;
+      }
+    } catch {
+      // The next reconnection tries again; the banner already says the link is shaky.
+    }
+  }
+
+  private async catchUpAll(): Promise<void> {
+    await Promise.all(Object.keys(this.histories()).map((chatId) => this.catchUp(chatId)));
+  }
+
+  private add(chatId: string, messages: readonly Message[]): void {
+    const current = this.history(chatId);
+    if (!current) return;
+    const merged = mergeMessages(current.messages, messages);
+    if (merged !== current.messages) this.patch(chatId, { messages: merged });
+    this.settleOwn(messages);
+  }
+
+  /** `olderPage`: the page's hasMore speaks of older messages (no cursor, or `before`). */
+  private addPage(chatId: string, page: HistoryPage, olderPage: boolean): void {
+    const current = this.history(chatId) ?? EMPTY_HISTORY;
+    this.patch(chatId, {
+      messages: mergeMessages(current.messages, page.messages),
+      hasMore: olderPage ? page.hasMore : current.hasMore,
+      status: 'ready',
+      error: null,
+    });
+    this.settleOwn(page.messages);
+  }
+
+  private settleOwn(messages: readonly Message[]): void {
+    const waiting = new Set(this.sendQueue.outgoing().map((message) => message.clientId));
+    for (const message of messages) {
+      if (waiting.has(message.clientId)) this.sendQueue.settle(message.clientId);
+    }
+  }
+
+  private patch(chatId: string, change: Partial<ChatHistory>): void {
+    this.histories.update((histories) => ({
+      ...histories,
+      [chatId]: { ...(histories[chatId] ?? EMPTY_HISTORY), ...change },
+    }));
+  }
+
+  private outgoingEntry(
+    message: OutgoingMessage,
+    me: { id: string; fullName: string },
+  ): ConversationEntry {
+    return {
+      key: `${me.id}:${message.clientId}`,
+      id: null,
+      chatId: message.chatId,
+      senderId: me.id,
+      senderName: me.fullName,
+      content: message.content,
+      createdAt: message.createdAt,
+      clientId: message.clientId,
+      delivery: message.status,
+      error: message.error,
+    };
+  }
+}

@@ -1,0 +1,191 @@
+import { Injectable, OnDestroy, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { LIMITS, type ErrorCode, type Message } from '@chat/shared-types';
+import { Subject } from 'rxjs';
+import { SessionStore } from '../../../core/auth/session.store';
+import { ChatSocketService } from '../../../core/realtime/chat-socket.service';
+
+/** A message typed here that the server has not confirmed yet. */
+export interface OutgoingMessage {
+  clientId: string;
+  chatId: string;
+  content: string;
+  createdAt: string;
+  /** `pending`: will be (re)sent; `failed`: the server refused it, the user decides. */
+  status: 'pending' | 'failed';
+  error: string | null;
+}
+
+export interface SendNotice {
+  chatId: string;
+  code: ErrorCode;
+  text: string;
+}
+
+export type SendResult = { ok: true; message: OutgoingMessage } | { ok: false; error: string };
+
+export const RATE_LIMIT_RETRY_MS = 3_000;
+export const UNANSWERED_RETRY_MS = 5_000;
+
+/** Content as it will be stored: trimmed, 1-4000 characters. */
+export function validateContent(content: string): string | null {
+  const trimmed = content.trim();
+  if (trimmed.length < LIMITS.contentMin) return 'Write something first.';
+  if (trimmed.length > LIMITS.contentMax) {
+    return `Messages can be at most ${LIMITS.contentMax} characters.`;
+  }
+  return null;
+}
+
+/**
+ * Optimistic sending. A message is shown at once as pending under a fresh clientId, sent
+ * over the socket one at a time in the order typed, and dropped from here once the server
+ * confirms it (its ack, or the message coming back with the same clientId). A lost
+ * connection or missing ack leaves it pending; it is sent again with the same clientId when
+ * the connection returns, so the server stores it once.
+ */
+@Injectable()
+export class SendQueue implements OnDestroy {
+  private readonly socket = inject(ChatSocketService);
+  private readonly session = inject(SessionStore);
+
+  private readonly queue = signal<readonly OutgoingMessage[]>([]);
+  private readonly confirmed = new Subject<Message>();
+  private sending = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Not yet confirmed, in the order typed. */
+  readonly outgoing = this.queue.asReadonly();
+  /** Messages the server confirmed through their ack. */
+  readonly confirmed$ = this.confirmed.asObservable();
+  /** The last refusal worth telling the user about. */
+  readonly notice = signal<SendNotice | null>(null);
+
+  constructor() {
+    this.socket.connected$.pipe(takeUntilDestroyed()).subscribe(() => void this.flush());
+    this.socket
+      .on('message:new')
+      .pipe(takeUntilDestroyed())
+      .subscribe((message) => {
+        if (message.senderId === this.session.userId()) this.settle(message.clientId);
+      });
+  }
+
+  ngOnDestroy(): void {
+    clearTimeout(this.retryTimer);
+    this.confirmed.complete();
+  }
+
+  send(chatId: string, content: string): SendResult {
+    const error = validateContent(content);
+    if (error) return { ok: false, error };
+    const message: OutgoingMessage = {
+      clientId: crypto.randomUUID(),
+      chatId,
+      content: content.trim(),
+      createdAt: new Date().toISOString(),
+      status: 'pending',
+      error: null,
+    };
+    this.queue.update((queue) => [...queue, message]);
+    void this.flush();
+    return { ok: true, message };
+  }
+
+  /** Sends a refused message again, under the same clientId. */
+  retry(clientId: string): void {
+    this.patch(clientId, { status: 'pending', error: null });
+    void this.flush();
+  }
+
+  discard(clientId: string): void {
+    this.settle(clientId);
+  }
+
+  /** The server has this message (seen in history or live): stop sending it. */
+  settle(clientId: string): void {
+    this.queue.update((queue) => queue.filter((message) => message.clientId !== clientId));
+  }
+
+  pendingIn(chatId: string): OutgoingMessage[] {
+    return this.queue().filter((message) => message.chatId === chatId);
+  }
+
+  dismissNotice(): void {
+    this.notice.set(null);
+  }
+
+  /** Sends pending messages oldest first, one at a time, while the connection holds. */
+  private async flush(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    clearTimeout(this.retryTimer);
+    try {
+      let next = this.nextPending();
+      while (next && this.socket.connected()) {
+        const keepGoing = await this.transmit(next);
+        if (!keepGoing) return;
+        next = this.nextPending();
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  /** Returns whether the next message may be sent straight away. */
+  private async transmit(message: OutgoingMessage): Promise<boolean> {
+    const ack = await this.socket.request('message:send', {
+      chatId: message.chatId,
+      content: message.content,
+      clientId: message.clientId,
+    });
+    if (!this.queue().some((queued) => queued.clientId === message.clientId)) return true;
+    if (ack.ok) {
+      this.settle(message.clientId);
+      this.confirmed.next(ack.data);
+      if (this.notice()?.chatId === message.chatId) this.notice.set(null);
+      return true;
+    }
+    const { code, message: serverText } = ack.error;
+    switch (code) {
+      case 'unavailable':
+        // Disconnected or unanswered: stays pending; the next connection sends it again.
+        if (this.socket.connected()) this.retryIn(UNANSWERED_RETRY_MS);
+        return false;
+      case 'rate_limited':
+        this.notice.set({
+          chatId: message.chatId,
+          code,
+          text: "You're sending messages too fast. We'll send this one in a few seconds.",
+        });
+        this.retryIn(RATE_LIMIT_RETRY_MS);
+        return false;
+      default: {
+        const text =
+          code === 'invalid'
+            ? `This message can't be sent: ${serverText}`
+            : code === 'forbidden'
+              ? "You can't write in this chat."
+              : `This message can't be sent: ${serverText}`;
+        this.patch(message.clientId, { status: 'failed', error: text });
+        this.notice.set({ chatId: message.chatId, code, text });
+        return true;
+      }
+    }
+  }
+
+  private nextPending(): OutgoingMessage | undefined {
+    return this.queue().find((message) => message.status === 'pending');
+  }
+
+  private retryIn(ms: number): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.flush(), ms);
+  }
+
+  private patch(clientId: string, change: Partial<OutgoingMessage>): void {
+    this.queue.update((queue) =>
+      queue.map((message) => (message.clientId === clientId ? { ...message, ...change } : message)),
+    );
+  }
+}

@@ -1,0 +1,168 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  OnDestroy,
+  afterNextRender,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { GLOBAL_CHAT_ID } from '@chat/shared-types';
+import { SessionStore } from '../../../core/auth/session.store';
+import { Avatar } from '../../../shared/avatar';
+import { Composer } from '../components/composer';
+import { MessageList } from '../components/message-list';
+import { ChatsStore } from '../data/chats.store';
+import { MessagesStore } from '../data/messages.store';
+import { SendQueue } from '../data/send-queue.service';
+import { TypingService } from '../data/typing.service';
+import { UnreadService } from '../data/unread.service';
+
+/** One open chat (/chats/:id): header, conversation, composer. */
+@Component({
+  selector: 'app-chat-view-page',
+  imports: [RouterLink, Avatar, MessageList, Composer],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './chat-view-page.html',
+  styleUrl: './chat-view-page.css',
+})
+export class ChatViewPage implements OnDestroy {
+  private readonly session = inject(SessionStore);
+  private readonly chats = inject(ChatsStore);
+  private readonly messages = inject(MessagesStore);
+  private readonly sendQueue = inject(SendQueue);
+  private readonly typing = inject(TypingService);
+  private readonly unread = inject(UnreadService);
+  private readonly composer = viewChild(Composer);
+
+  /** The route's `:id`. */
+  readonly id = input.required<string>();
+
+  protected readonly me = computed(() => {
+    const user = this.session.user();
+    return { id: user?.id ?? '', fullName: user?.fullName ?? '' };
+  });
+  protected readonly chat = computed(() => this.chats.chat(this.id()));
+  protected readonly history = computed(() => this.messages.history(this.id()));
+  protected readonly entries = computed(() => this.messages.conversation(this.id(), this.me())());
+  protected readonly peer = computed(() => {
+    const chat = this.chat();
+    return chat?.kind === 'direct' ? chat.members.find((m) => m.id !== this.me().id) : undefined;
+  });
+  protected readonly isGlobal = computed(() => this.id() === GLOBAL_CHAT_ID);
+  protected readonly title = computed(() => this.chat()?.title ?? (this.isGlobal() ? 'All' : 'Chat'));
+  protected readonly peerReadUpTo = computed(() => this.chats.peerReadUpTo(this.id()));
+  protected readonly unavailable = computed(() => {
+    const history = this.history();
+    return history?.status === 'error' && history.messages.length === 0;
+  });
+
+  protected readonly typingLine = computed(() => {
+    const chat = this.chat();
+    const ids = this.typing.typingIn(this.id());
+    if (ids.length === 0) return null;
+    if (chat?.kind === 'direct') return 'typing…';
+    const names = ids.map(
+      (id) => chat?.members.find((m) => m.id === id)?.fullName.split(' ')[0] ?? 'Someone',
+    );
+    if (names.length === 1) return `${names[0]} is typing…`;
+    if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+    return `${names.length} people are typing…`;
+  });
+
+  protected readonly subtitle = computed(() => {
+    const chat = this.chat();
+    if (!chat) return '';
+    if (chat.kind === 'global') {
+      const online = chat.members.filter((m) => m.online).length;
+      return `${chat.members.length} members · ${online} online`;
+    }
+    return this.peer()?.online ? 'online' : 'offline';
+  });
+
+  protected readonly notice = computed(() => {
+    const notice = this.sendQueue.notice();
+    return notice?.chatId === this.id() ? notice.text : null;
+  });
+  protected readonly sendError = signal<string | null>(null);
+  private readonly atBottom = signal(true);
+
+  constructor() {
+    effect(() => {
+      const id = this.id();
+      untracked(() => {
+        this.sendError.set(null);
+        void this.messages.open(id);
+      });
+    });
+
+    // Tell the unread counter what is on screen: this chat, read as far as its newest message
+    // once the user is at the bottom.
+    effect(() => {
+      const chatId = this.id();
+      const stored = this.history()?.messages;
+      const newest = stored?.at(-1)?.id ?? null;
+      this.unread.setViewing({ chatId, seenUpToId: this.atBottom() ? newest : null });
+    });
+
+    afterNextRender(() => {
+      if (matchMedia('(pointer: fine)').matches) this.composer()?.focus();
+    });
+
+    let previousChat: string | null = null;
+    effect(() => {
+      const id = this.id();
+      if (previousChat && previousChat !== id) this.typing.userStopped(previousChat);
+      previousChat = id;
+    });
+  }
+
+  ngOnDestroy(): void {
+    this.typing.userStopped(this.id());
+    this.unread.setViewing(null);
+  }
+
+  protected onAtBottom(atBottom: boolean): void {
+    this.atBottom.set(atBottom);
+  }
+
+  protected loadOlder(): void {
+    void this.messages.loadOlder(this.id());
+  }
+
+  protected retryLoad(): void {
+    void this.messages.open(this.id());
+  }
+
+  protected send(content: string): void {
+    this.typing.userStopped(this.id());
+    const result = this.sendQueue.send(this.id(), content);
+    this.sendError.set(result.ok ? null : result.error);
+  }
+
+  protected retry(clientId: string): void {
+    this.sendQueue.retry(clientId);
+  }
+
+  protected discard(clientId: string): void {
+    this.sendQueue.discard(clientId);
+  }
+
+  protected onTyping(): void {
+    this.typing.userTyped(this.id());
+  }
+
+  protected onStoppedTyping(): void {
+    this.typing.userStopped(this.id());
+  }
+
+  protected dismissNotice(): void {
+    this.sendError.set(null);
+    this.sendQueue.dismissNotice();
+  }
+}

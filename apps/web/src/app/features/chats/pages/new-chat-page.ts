@@ -1,0 +1,113 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  afterNextRender,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Router, RouterLink } from '@angular/router';
+import { LIMITS, type User } from '@chat/shared-types';
+import {
+  Subject,
+  catchError,
+  debounceTime,
+  distinctUntilChanged,
+  map,
+  of,
+  startWith,
+  switchMap,
+} from 'rxjs';
+import { describeHttpError } from '../../../core/http-error';
+import { Avatar } from '../../../shared/avatar';
+import { ChatsApiService } from '../data/chats-api.service';
+import { ChatsStore } from '../data/chats.store';
+
+type PeopleState =
+  | { status: 'loading' }
+  | { status: 'ready'; people: User[]; search: string }
+  | { status: 'error'; message: string };
+
+/** The people the user has no direct chat with yet; picking one opens a chat with them. */
+@Component({
+  selector: 'app-new-chat-page',
+  imports: [Avatar, RouterLink],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './new-chat-page.html',
+  styleUrl: './new-chat-page.css',
+})
+export class NewChatPage {
+  private readonly api = inject(ChatsApiService);
+  private readonly store = inject(ChatsStore);
+  private readonly router = inject(Router);
+  private readonly searchBox = viewChild.required<ElementRef<HTMLInputElement>>('searchBox');
+  private readonly searches = new Subject<string>();
+  private readonly reloads = new Subject<void>();
+
+  protected readonly searchMax = LIMITS.searchMax;
+  protected readonly state = signal<PeopleState>({ status: 'loading' });
+  protected readonly creatingWith = signal<string | null>(null);
+  protected readonly createError = signal<string | null>(null);
+  private lastSearch = '';
+
+  constructor() {
+    this.reloads
+      .pipe(
+        startWith(undefined),
+        switchMap(() =>
+          this.searches.pipe(
+            startWith(this.lastSearch),
+            map((search) => search.trim()),
+            debounceTime(200),
+            distinctUntilChanged(),
+          ),
+        ),
+        switchMap((search) => {
+          this.state.set({ status: 'loading' });
+          return this.api.availablePeople(search).pipe(
+            map((people): PeopleState => ({ status: 'ready', people, search })),
+            catchError((error: unknown) =>
+              of<PeopleState>({ status: 'error', message: describeHttpError(error).message }),
+            ),
+          );
+        }),
+        takeUntilDestroyed(),
+      )
+      .subscribe((state) => this.state.set(state));
+
+    afterNextRender(() => this.searchBox().nativeElement.focus());
+  }
+
+  protected search(value: string): void {
+    this.lastSearch = value;
+    this.searches.next(value);
+  }
+
+  protected retry(): void {
+    this.reloads.next();
+  }
+
+  protected start(person: User): void {
+    if (this.creatingWith()) return;
+    this.creatingWith.set(person.id);
+    this.createError.set(null);
+    this.api.create(person.id).subscribe({
+      next: (chat) => {
+        this.store.upsert(chat);
+        this.creatingWith.set(null);
+        void this.router.navigate(['/chats', chat.id]);
+      },
+      error: (error: unknown) => {
+        this.creatingWith.set(null);
+        const problem = describeHttpError(error);
+        this.createError.set(
+          problem.code === 'not_found'
+            ? `${person.fullName} is no longer here. Pick someone else.`
+            : `Couldn't start the chat: ${problem.message}`,
+        );
+      },
+    });
+  }
+}
