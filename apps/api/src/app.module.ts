@@ -6,12 +6,7 @@ import { existsSync } from 'node:fs';
 import { AuthModule } from './auth/auth.module';
 import { ChatsModule } from './chats/chats.module';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
-import {
-  appConfig,
-  authConfig,
-  databaseConfig,
-  messagesConfig,
-} from './config/configuration';
+import { appConfig, authConfig, databaseConfig, messagesConfig } from './config/configuration';
 import { validateEnv } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -40,7 +35,12 @@ const webDir = appConfig().webDir;
     HealthModule,
     // The built web app, with unknown paths falling back to index.html for deep links.
     ...(existsSync(webDir)
-      ? [ServeStaticModule.forRoot({ rootPath: webDir, exclude: ['/api/{*path}', '/socket.io/{*path}'] })]
+      ? [
+          ServeStaticModule.forRoot({
+            rootPath: webDir,
+            exclude: ['/api/{*path}', '/socket.io/{*path}'],
+          }),
+        ]
       : []),
   ],
   providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

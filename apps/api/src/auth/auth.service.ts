@@ -71,7 +71,10 @@ export class AuthService {
       where: { login: dto.login },
       select: { id: true, login: true, fullName: true, passwordHash: true },
     });
-    const matches = await bcrypt.compare(dto.password, user?.passwordHash ?? (await this.dummyHash));
+    const matches = await bcrypt.compare(
+      dto.password,
+      user?.passwordHash ?? (await this.dummyHash),
+    );
     if (!user || !matches) {
       this.throttle.recordFailure(dto.login, address);
       throw new AppError('unauthorized', BAD_CREDENTIALS);
@@ -135,4 +138,5 @@ export class AuthService {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+export const isUuid = (value: unknown): value is string =>
+  typeof value === 'string' && UUID.test(value);

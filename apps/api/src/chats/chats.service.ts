@@ -89,7 +89,8 @@ export class ChatsService {
     });
     if (created) {
       const views = new Map<string, Chat>();
-      for (const memberId of [userId, peerId]) views.set(memberId, await this.get(memberId, chatId));
+      for (const memberId of [userId, peerId])
+        views.set(memberId, await this.get(memberId, chatId));
       this.broadcaster.chatCreated(views);
     }
     return { chat: await this.get(userId, chatId), created };
@@ -101,14 +102,17 @@ export class ChatsService {
    */
   async markRead(userId: string, chatId: string, upToId: string): Promise<string | null> {
     await this.assertMember(userId, chatId);
+    // Wrapped in a SELECT: TypeORM returns [rows, count] for a bare UPDATE.
     const rows: { last_read_id: string }[] = await this.db.query(
-      `UPDATE chat_members cm
-          SET last_read_id = target.id
-         FROM (SELECT LEAST($3::bigint, (SELECT max(id) FROM messages WHERE chat_id = $1)) AS id) target
-        WHERE cm.chat_id = $1 AND cm.user_id = $2
-          AND target.id IS NOT NULL
-          AND (cm.last_read_id IS NULL OR cm.last_read_id < target.id)
-        RETURNING cm.last_read_id::text AS last_read_id`,
+      `WITH moved AS (
+         UPDATE chat_members cm
+            SET last_read_id = target.id
+           FROM (SELECT LEAST($3::bigint, (SELECT max(id) FROM messages WHERE chat_id = $1)) AS id) target
+          WHERE cm.chat_id = $1 AND cm.user_id = $2
+            AND target.id IS NOT NULL
+            AND (cm.last_read_id IS NULL OR cm.last_read_id < target.id)
+          RETURNING cm.last_read_id)
+       SELECT last_read_id::text AS last_read_id FROM moved`,
       [chatId, userId, upToId],
     );
     const upTo = rows[0]?.last_read_id ?? null;

@@ -21,6 +21,7 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     stopAtFirstError: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new AppError('invalid', describeValidationErrors(errors).join('; ')),
+    exceptionFactory: (errors) =>
+      new AppError('invalid', describeValidationErrors(errors).join('; ')),
   });
 }

@@ -34,7 +34,8 @@ export const databaseConfig = registerAs('database', () => ({
 }));
 
 export const authConfig = registerAs('auth', () => ({
-  jwtSecret: process.env['JWT_SECRET'] || developmentSecret(resolve(process.env['DATA_DIR'] || '.data')),
+  jwtSecret:
+    process.env['JWT_SECRET'] || developmentSecret(resolve(process.env['DATA_DIR'] || '.data')),
   tokenTtlSeconds: parseDuration(process.env['TOKEN_TTL'] || '12h'),
   bcryptCost: int(process.env['BCRYPT_COST'], 10),
   failedLoginLimit: int(process.env['RATE_LIMIT_LOGIN'], 10),

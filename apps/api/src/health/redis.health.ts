@@ -9,7 +9,11 @@ export class RedisHealth implements OnModuleDestroy {
 
   constructor(@Inject(appConfig.KEY) config: AppConfig) {
     this.client = config.redisUrl
-      ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+      ? new Redis(config.redisUrl, {
+          lazyConnect: true,
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+        })
       : null;
     this.client?.on('error', () => undefined);
   }

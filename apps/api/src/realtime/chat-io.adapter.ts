@@ -22,7 +22,10 @@ export class ChatIoAdapter extends IoAdapter {
       maxHttpBufferSize: this.maxPayloadBytes,
       perMessageDeflate: false,
       cors: this.corsOrigins.length > 0 ? { origin: this.corsOrigins } : undefined,
-      allowRequest: (request: IncomingMessage, callback: (error: string | null, ok: boolean) => void) => {
+      allowRequest: (
+        request: IncomingMessage,
+        callback: (error: string | null, ok: boolean) => void,
+      ) => {
         const origin = request.headers.origin;
         const allowed =
           !origin || this.corsOrigins.includes(origin) || sameHost(origin, request.headers.host);

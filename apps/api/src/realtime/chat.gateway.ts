@@ -141,13 +141,20 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     socket
       .to(payload.chatId)
       .except(userRoom(user.id))
-      .volatile.emit('typing', { chatId: payload.chatId, userId: user.id, isTyping: payload.isTyping });
+      .volatile.emit('typing', {
+        chatId: payload.chatId,
+        userId: user.id,
+        isTyping: payload.isTyping,
+      });
     return ok(EMPTY);
   }
 
   /** A socket lives no longer than the token it was opened with. */
   private expireWithToken(socket: ChatSocket): void {
     const ms = socket.data.user.expiresAt * 1000 - Date.now();
-    socket.data.expiry = setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+    socket.data.expiry = setTimeout(
+      () => socket.disconnect(true),
+      Math.max(0, Math.min(ms, 2 ** 31 - 1)),
+    );
   }
 }

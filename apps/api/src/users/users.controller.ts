@@ -23,7 +23,10 @@ export class UsersController {
   /** Everyone but the caller; with available=true only people with no direct chat yet. */
   @Get()
   @ApiErrors(400)
-  list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListUsersQueryDto): Promise<UserDto[]> {
+  list(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query() query: ListUsersQueryDto,
+  ): Promise<UserDto[]> {
     return this.users.list(user.id, query);
   }
 }

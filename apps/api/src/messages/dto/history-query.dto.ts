@@ -1,4 +1,9 @@
-import { LIMITS, MESSAGE_ID_PATTERN, type HistoryQuery, type HistoryRequest } from '@chat/shared-types';
+import {
+  LIMITS,
+  MESSAGE_ID_PATTERN,
+  type HistoryQuery,
+  type HistoryRequest,
+} from '@chat/shared-types';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 

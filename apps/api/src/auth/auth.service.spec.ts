@@ -1,0 +1,109 @@
+import { JwtService } from '@nestjs/jwt';
+import { randomUUID } from 'node:crypto';
+import { TestApp } from '../testing/test-app';
+import { AuthService } from './auth.service';
+
+describe('AuthService', () => {
+  let t: TestApp;
+  let auth: AuthService;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    auth = t.get(AuthService);
+  });
+  afterAll(() => t.stop());
+
+  const login = () => `u_${randomUUID().slice(0, 8)}`;
+
+  it('stores a bcrypt hash, never the password, and signs the user in', async () => {
+    const name = login();
+    const result = await auth.register({ login: name, fullName: 'Ann', password: 'password123' });
+    expect(result.user).toEqual({
+      id: expect.any(String),
+      login: name,
+      fullName: 'Ann',
+      online: false,
+    });
+    expect(JSON.stringify(result)).not.toContain('password123');
+    const [row] = await t.app
+      .get(JwtService)
+      .verifyAsync<{ sub: string }>(result.accessToken)
+      .then((claims) => [claims]);
+    expect(row?.sub).toBe(result.user.id);
+  });
+
+  it('refuses a taken login with conflict', async () => {
+    const name = login();
+    await auth.register({ login: name, fullName: 'Ann', password: 'password123' });
+    await expect(
+      auth.register({ login: name, fullName: 'Other', password: 'password123' }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('answers an unknown login and a wrong password with the same error', async () => {
+    const name = login();
+    await auth.register({ login: name, fullName: 'Ann', password: 'password123' });
+    const wrong = await auth
+      .login({ login: name, password: 'wrong-password' }, '10.0.0.1')
+      .catch((e: Error) => e);
+    const unknown = await auth
+      .login({ login: login(), password: 'password123' }, '10.0.0.1')
+      .catch((e: Error) => e);
+    expect(wrong).toMatchObject({ code: 'unauthorized' });
+    expect(unknown).toMatchObject({ code: 'unauthorized', message: (wrong as Error).message });
+  });
+
+  it('throttles a login after repeated failures, and only that login', async () => {
+    const name = login();
+    await auth.register({ login: name, fullName: 'Ann', password: 'password123' });
+    for (let i = 0; i < 10; i++) {
+      await auth
+        .login({ login: name, password: 'nope-nope' }, `10.1.0.${i}`)
+        .catch(() => undefined);
+    }
+    await expect(
+      auth.login({ login: name, password: 'password123' }, '10.2.0.1'),
+    ).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
+    const other = login();
+    await auth.register({ login: other, fullName: 'Bob', password: 'password123' });
+    await expect(
+      auth.login({ login: other, password: 'password123' }, '10.2.0.1'),
+    ).resolves.toBeDefined();
+  });
+
+  it('ends the session at logout: the token no longer authenticates', async () => {
+    const result = await auth.register({
+      login: login(),
+      fullName: 'Ann',
+      password: 'password123',
+    });
+    const user = await auth.authenticate(result.accessToken);
+    await auth.logout(user);
+    await expect(auth.authenticate(result.accessToken)).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+  });
+
+  it('accepts only HS256 tokens with an expiry, signed with its own key', async () => {
+    const result = await auth.register({
+      login: login(),
+      fullName: 'Ann',
+      password: 'password123',
+    });
+    const { sub, sid } = JSON.parse(
+      Buffer.from(result.accessToken.split('.')[1] ?? '', 'base64url').toString(),
+    ) as { sub: string; sid: string };
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub, sid, exp: 9999999999 })}.`;
+    const otherKey = new JwtService({ secret: 'another-secret-another-secret-another' });
+    const foreign = await otherKey.signAsync({ sub, sid }, { expiresIn: 3600 });
+    const noExp = await t.app.get(JwtService).signAsync({ sub, sid });
+    const expired = await t.app.get(JwtService).signAsync({ sub, sid }, { expiresIn: -10 });
+    for (const token of [unsigned, foreign, noExp, expired, 'garbage', '']) {
+      await expect(auth.authenticate(token)).rejects.toMatchObject({ code: 'unauthorized' });
+    }
+    await expect(auth.authenticate(result.accessToken)).resolves.toMatchObject({ id: sub });
+  });
+});

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { ChatsService } from '../chats/chats.service';
+import { TestApp } from '../testing/test-app';
+import { MessagesService } from './messages.service';
+
+describe('MessagesService', () => {
+  let t: TestApp;
+  let chats: ChatsService;
+  let messages: MessagesService;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    chats = t.get(ChatsService);
+    messages = t.get(MessagesService);
+  });
+  afterAll(() => t.stop());
+
+  async function pair() {
+    const ann = await t.register('Ann');
+    const bob = await t.register('Bob');
+    const { chat } = await chats.createDirect(ann.user.id, bob.user.id);
+    return { ann, bob, chatId: chat.id };
+  }
+
+  it('stores trimmed content with the sender and the chat', async () => {
+    const { ann, chatId } = await pair();
+    const { message, created } = await messages.send(ann.auth, chatId, {
+      content: 'hello',
+      clientId: randomUUID(),
+    });
+    expect(created).toBe(true);
+    expect(message).toMatchObject({
+      chatId,
+      senderId: ann.user.id,
+      senderName: 'Ann',
+      content: 'hello',
+    });
+    expect(BigInt(message.id)).toBeGreaterThan(0n);
+    expect(new Date(message.createdAt).toISOString()).toBe(message.createdAt);
+  });
+
+  it('stores one message for a repeated clientId, even sent at the same moment', async () => {
+    const { ann, chatId } = await pair();
+    const clientId = randomUUID();
+    const results = await Promise.all(
+      [1, 2, 3].map(() => messages.send(ann.auth, chatId, { content: 'once', clientId })),
+    );
+    expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    const page = await messages.history(ann.user.id, chatId, {});
+    expect(page.messages.filter((m) => m.clientId === clientId)).toHaveLength(1);
+  });
+
+  it('refuses a clientId already used in another chat, and a chat the sender is not in', async () => {
+    const { ann, chatId } = await pair();
+    const eve = await t.register('Eve');
+    const clientId = randomUUID();
+    await messages.send(ann.auth, chatId, { content: 'x', clientId });
+    await expect(messages.send(ann.auth, 'all', { content: 'x', clientId })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    await expect(
+      messages.send(eve.auth, chatId, { content: 'x', clientId: randomUUID() }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(messages.history(eve.user.id, chatId, {})).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+  });
+
+  it('pages back with before and catches up with after, each message exactly once', async () => {
+    const { ann, bob, chatId } = await pair();
+    const sent: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const author = i % 2 ? bob : ann;
+      sent.push(
+        (await messages.send(author.auth, chatId, { content: `m${i}`, clientId: randomUUID() }))
+          .message.id,
+      );
+    }
+
+    const newest = await messages.history(ann.user.id, chatId, { limit: 10 });
+    expect(newest.messages.map((m) => m.id)).toEqual(sent.slice(15));
+    expect(newest.hasMore).toBe(true);
+
+    const seen = [...newest.messages.map((m) => m.id)];
+    let page = newest;
+    while (page.hasMore) {
+      page = await messages.history(ann.user.id, chatId, {
+        limit: 10,
+        before: page.messages[0]?.id,
+      });
+      seen.unshift(...page.messages.map((m) => m.id));
+    }
+    expect(seen).toEqual(sent);
+
+    const caughtUp = await messages.history(bob.user.id, chatId, { after: sent[19], limit: 3 });
+    expect(caughtUp.messages.map((m) => m.id)).toEqual(sent.slice(20, 23));
+    expect(caughtUp.hasMore).toBe(true);
+    const rest = await messages.history(bob.user.id, chatId, { after: sent[22] });
+    expect(rest.messages.map((m) => m.id)).toEqual(sent.slice(23));
+    expect(rest.hasMore).toBe(false);
+  });
+
+  it('never lets a reader polling with after miss a message committed concurrently', async () => {
+    const senders = await Promise.all([1, 2, 3, 4].map((i) => t.register(`S${i}`)));
+    const chatId = 'all';
+    const start = await messages.send(senders[0].auth, chatId, {
+      content: 'start',
+      clientId: randomUUID(),
+    });
+    let cursor = start.message.id;
+    const seen: string[] = [];
+    let sending = true;
+    const reader = (async () => {
+      while (sending || seen.length < 200) {
+        const page = await messages.history(senders[0].user.id, chatId, {
+          after: cursor,
+          limit: 100,
+        });
+        seen.push(...page.messages.map((m) => m.id));
+        cursor = page.messages.at(-1)?.id ?? cursor;
+        if (!sending && page.messages.length === 0) break;
+      }
+    })();
+    const sent = await Promise.all(
+      senders.flatMap((s) =>
+        Array.from({ length: 50 }, (_, i) =>
+          messages.send(s.auth, chatId, { content: `c${i}`, clientId: randomUUID() }),
+        ),
+      ),
+    );
+    sending = false;
+    await reader;
+    const sentIds = sent.map((r) => r.message.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    expect(seen).toEqual(sentIds);
+  });
+
+  it('answers rate_limited once a sender bursts past the limit', async () => {
+    const { ann, chatId } = await pair();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 80 }, () =>
+        messages.send(ann.auth, chatId, { content: 'spam', clientId: randomUUID() }),
+      ),
+    );
+    const limited = outcomes.filter(
+      (o) => o.status === 'rejected' && (o.reason as { code?: string }).code === 'rate_limited',
+    );
+    expect(limited.length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBeGreaterThanOrEqual(60);
+  });
+});

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { Ack, Chat, Message, PresenceEvent, ReadEvent, TypingEvent } from '@chat/shared-types';
+import type { Socket } from 'socket.io-client';
+import { ChatsService } from '../chats/chats.service';
+import { nextEvent, receives, TestApp } from '../testing/test-app';
+
+const emit = <T>(socket: Socket, event: string, payload: unknown) =>
+  new Promise<Ack<T>>((resolve) => socket.emit(event, payload, resolve));
+
+describe('ChatGateway', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+  });
+  afterAll(() => t.stop());
+
+  async function pair() {
+    const ann = await t.register('Ann');
+    const bob = await t.register('Bob');
+    const { chat } = await t.get(ChatsService).createDirect(ann.user.id, bob.user.id);
+    return { ann, bob, chatId: chat.id };
+  }
+
+  it('delivers a message to every socket of every member, and to no one else', async () => {
+    const { ann, bob, chatId } = await pair();
+    const eve = await t.register('Eve');
+    const [annTab1, annTab2, bobTab, eveTab] = await Promise.all([
+      t.connect(ann.accessToken),
+      t.connect(ann.accessToken),
+      t.connect(bob.accessToken),
+      t.connect(eve.accessToken),
+    ]);
+    const arrivals = [annTab2, bobTab].map((s) => nextEvent<Message>(s, 'message:new'));
+    const eveHears = receives(eveTab, 'message:new', 500);
+
+    const ack = await emit<Message>(annTab1, 'message:send', {
+      chatId,
+      content: 'hi',
+      clientId: randomUUID(),
+    });
+
+    expect(ack.ok).toBe(true);
+    const sent = ack.ok ? ack.data : null;
+    expect(await Promise.all(arrivals)).toEqual([sent, sent]);
+    expect(await eveHears).toBe(false);
+  });
+
+  it('answers invalid and forbidden with a failed ack and keeps the socket usable', async () => {
+    const { ann, chatId } = await pair();
+    const socket = await t.connect(ann.accessToken);
+    const bad = [
+      ['message:send', { chatId, content: '', clientId: randomUUID() }],
+      ['message:send', { chatId, content: 'x'.repeat(4001), clientId: randomUUID() }],
+      ['message:send', { chatId, content: 'x', clientId: 'not-a-uuid' }],
+      ['message:send', { chatId, content: 'x', clientId: randomUUID(), senderId: 'forged' }],
+      ['message:send', 'just a string'],
+      ['chat:history', { chatId, limit: 0 }],
+      ['chat:read', { chatId, upToId: '-1' }],
+      ['typing', { chatId, isTyping: 'yes' }],
+      ['chat:create', { peerId: 42 }],
+    ] as const;
+    for (const [event, payload] of bad) {
+      const ack = await emit(socket, event, payload);
+      expect(ack).toEqual({ ok: false, error: { code: 'invalid', message: expect.any(String) } });
+    }
+    const elsewhere = 'dm:nobody:nowhere';
+    const forbidden = [
+      ['message:send', { chatId: elsewhere, content: 'x', clientId: randomUUID() }],
+      ['chat:history', { chatId: elsewhere }],
+      ['chat:read', { chatId: elsewhere, upToId: '1' }],
+      ['typing', { chatId: elsewhere, isTyping: true }],
+    ] as const;
+    for (const [event, payload] of forbidden) {
+      expect(await emit(socket, event, payload)).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
+    }
+    expect(socket.connected).toBe(true);
+    const fine = await emit<Message>(socket, 'message:send', {
+      chatId,
+      content: 'ok',
+      clientId: randomUUID(),
+    });
+    expect(fine.ok).toBe(true);
+  });
+
+  it('keeps a user online while any tab is open', async () => {
+    const { ann, bob } = await pair();
+    const watcher = await t.connect(ann.accessToken);
+    const online = nextEvent<PresenceEvent>(watcher, 'presence');
+    const tab1 = await t.connect(bob.accessToken);
+    expect(await online).toEqual({ userId: bob.user.id, online: true });
+
+    const tab2 = await t.connect(bob.accessToken);
+    const flips = receives(watcher, 'presence', 500);
+    tab1.close();
+    expect(await flips).toBe(false);
+
+    const offline = nextEvent<PresenceEvent>(watcher, 'presence');
+    tab2.close();
+    expect(await offline).toEqual({ userId: bob.user.id, online: false });
+  });
+
+  it('sends typing to the other member only', async () => {
+    const { ann, bob, chatId } = await pair();
+    const [annTab1, annTab2, bobTab] = await Promise.all([
+      t.connect(ann.accessToken),
+      t.connect(ann.accessToken),
+      t.connect(bob.accessToken),
+    ]);
+    const bobSees = nextEvent<TypingEvent>(bobTab, 'typing');
+    const ownTabSees = receives(annTab2, 'typing', 400);
+    expect(await emit(annTab1, 'typing', { chatId, isTyping: true })).toEqual({
+      ok: true,
+      data: {},
+    });
+    expect(await bobSees).toEqual({ chatId, userId: ann.user.id, isTyping: true });
+    expect(await ownTabSees).toBe(false);
+  });
+
+  it("tells every member's sockets about a read, including the reader's other tabs", async () => {
+    const { ann, bob, chatId } = await pair();
+    const [annTab, bobTab1, bobTab2] = await Promise.all([
+      t.connect(ann.accessToken),
+      t.connect(bob.accessToken),
+      t.connect(bob.accessToken),
+    ]);
+    const sent = await emit<Message>(annTab, 'message:send', {
+      chatId,
+      content: 'read me',
+      clientId: randomUUID(),
+    });
+    const id = sent.ok ? sent.data.id : '';
+    const heard = [annTab, bobTab2].map((s) => nextEvent<ReadEvent>(s, 'chat:read'));
+    expect(await emit(bobTab1, 'chat:read', { chatId, upToId: id })).toEqual({
+      ok: true,
+      data: {},
+    });
+    for (const event of await Promise.all(heard)) {
+      expect(event).toEqual({ chatId, userId: bob.user.id, upToId: id });
+    }
+  });
+
+  it('joins both members to a new chat and tells each its own view', async () => {
+    const ann = await t.register('Ann');
+    const bob = await t.register('Bob');
+    const [annTab, bobTab] = await Promise.all([
+      t.connect(ann.accessToken),
+      t.connect(bob.accessToken),
+    ]);
+    const bobHears = nextEvent<Chat>(bobTab, 'chat:created');
+    const ack = await emit<Chat>(annTab, 'chat:create', { peerId: bob.user.id });
+    expect(ack).toMatchObject({ ok: true, data: { title: 'Bob' } });
+    const chat = await bobHears;
+    expect(chat.title).toBe('Ann');
+
+    const arrives = nextEvent<Message>(bobTab, 'message:new');
+    await emit(annTab, 'message:send', {
+      chatId: chat.id,
+      content: 'first',
+      clientId: randomUUID(),
+    });
+    expect((await arrives).content).toBe('first');
+  });
+
+  it('refuses a handshake without a valid token, and closes sockets at logout', async () => {
+    await expect(t.connect('not-a-token')).rejects.toMatchObject({ message: 'unauthorized' });
+    const ann = await t.register('Ann');
+    const socket = await t.connect(ann.accessToken);
+    const closed = nextEvent<string>(socket, 'disconnect');
+    const response = await fetch(`${t.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ann.accessToken}` },
+    });
+    expect(response.status).toBe(204);
+    expect(await closed).toBe('io server disconnect');
+    await expect(t.connect(ann.accessToken)).rejects.toMatchObject({ message: 'unauthorized' });
+  });
+});
