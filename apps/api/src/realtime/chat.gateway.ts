@@ -138,14 +138,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   ): Promise<Ack<Empty>> {
     const { user } = socket.data;
     await this.chats.assertMember(user.id, payload.chatId);
-    socket
-      .to(payload.chatId)
-      .except(userRoom(user.id))
-      .volatile.emit('typing', {
-        chatId: payload.chatId,
-        userId: user.id,
-        isTyping: payload.isTyping,
-      });
+    socket.to(payload.chatId).except(userRoom(user.id)).volatile.emit('typing', {
+      chatId: payload.chatId,
+      userId: user.id,
+      isTyping: payload.isTyping,
+    });
     return ok(EMPTY);
   }
 
