@@ -28,7 +28,8 @@ export class AuthService {
   /** Revokes the token on the server, then forgets it here whatever the server said. */
   async logout(): Promise<void> {
     try {
-      if (this.session.signedIn()) await firstValueFrom(this.http.post<void>('/api/auth/logout', {}));
+      if (this.session.signedIn())
+        await firstValueFrom(this.http.post<void>('/api/auth/logout', {}));
     } catch {
       // The token is dropped locally either way.
     } finally {

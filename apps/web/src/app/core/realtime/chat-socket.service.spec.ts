@@ -61,7 +61,11 @@ describe('ChatSocketService', () => {
       clientId: sent.clientId,
     });
     const packet = socket.sentOf('message:send')[0];
-    expect(packet.payload).toEqual({ chatId: DM_BOB, content: sent.content, clientId: sent.clientId });
+    expect(packet.payload).toEqual({
+      chatId: DM_BOB,
+      content: sent.content,
+      clientId: sent.clientId,
+    });
     packet.ack({ ok: true, data: sent });
 
     await expect(answer).resolves.toEqual({ ok: true, data: sent });

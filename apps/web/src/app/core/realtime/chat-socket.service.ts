@@ -14,7 +14,9 @@ export type ServerEvent = keyof ServerToClientEvents;
 export type ClientEvent = keyof ClientToServerEvents;
 export type ServerPayload<E extends ServerEvent> = Parameters<ServerToClientEvents[E]>[0];
 export type ClientPayload<E extends ClientEvent> = Parameters<ClientToServerEvents[E]>[0];
-export type ClientAck<E extends ClientEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+export type ClientAck<E extends ClientEvent> = Parameters<
+  Parameters<ClientToServerEvents[E]>[1]
+>[0];
 
 /**
  * - `connecting`: first attempt under way
@@ -23,7 +25,8 @@ export type ClientAck<E extends ClientEvent> = Parameters<Parameters<ClientToSer
  * - `unauthorized`: the server refused the token; only a new sign-in helps
  * - `closed`: disconnected on purpose
  */
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'unauthorized' | 'closed';
+export type ConnectionState =
+  'connecting' | 'connected' | 'reconnecting' | 'unauthorized' | 'closed';
 
 export const SOCKET_FACTORY = new InjectionToken<(token: string) => ChatSocket>('SOCKET_FACTORY', {
   providedIn: 'root',
@@ -152,7 +155,10 @@ export class ChatSocketService implements OnDestroy {
         resolve(result);
       };
       const onDisconnect = () => settle(unavailable('Connection lost'));
-      const timer = setTimeout(() => settle(unavailable('No answer from the server')), this.ackTimeoutMs);
+      const timer = setTimeout(
+        () => settle(unavailable('No answer from the server')),
+        this.ackTimeoutMs,
+      );
       this.pendingAcks.add(onDisconnect);
       (socket as unknown as LooseSocket).emit(event, payload, (result: Ack<unknown>) =>
         settle(result as ClientAck<E>),

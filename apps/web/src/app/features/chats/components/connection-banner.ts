@@ -9,7 +9,9 @@ import type { ConnectionState } from '../../../core/realtime/chat-socket.service
     @if (state() === 'reconnecting') {
       <div class="banner" role="status">
         <span class="spinner" aria-hidden="true"></span>
-        <span><strong>Reconnecting…</strong> Messages you send now will go out once you're back.</span>
+        <span
+          ><strong>Reconnecting…</strong> Messages you send now will go out once you're back.</span
+        >
       </div>
     }
   `,

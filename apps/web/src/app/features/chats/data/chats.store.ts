@@ -99,7 +99,10 @@ export class ChatsStore {
       .pipe(takeUntilDestroyed())
       .subscribe(({ chatId, userId, upToId }) => {
         if (userId === this.session.userId()) return;
-        this.peerReads.update((reads) => ({ ...reads, [chatId]: maxId(reads[chatId], upToId) ?? upToId }));
+        this.peerReads.update((reads) => ({
+          ...reads,
+          [chatId]: maxId(reads[chatId], upToId) ?? upToId,
+        }));
       });
 
     this.refresh();
@@ -169,8 +172,7 @@ export class ChatsStore {
   private peerReadFromMembers(chat: Chat): string | null {
     if (chat.kind !== 'direct') return null;
     const peer = chat.members.find((member) => member.id !== this.session.userId()) as
-      | MemberWithRead
-      | undefined;
+      MemberWithRead | undefined;
     return typeof peer?.lastReadId === 'string' ? peer.lastReadId : null;
   }
 }

@@ -18,7 +18,10 @@ export function maxId(a: string | null | undefined, b: string | null | undefined
 }
 
 /** Adds messages to an ascending list, once per id, keeping it ascending. */
-export function mergeMessages(current: readonly Message[], incoming: readonly Message[]): Message[] {
+export function mergeMessages(
+  current: readonly Message[],
+  incoming: readonly Message[],
+): Message[] {
   if (incoming.length === 0) return current as Message[];
   const byId = new Map(current.map((message) => [message.id, message]));
   let changed = false;

@@ -24,7 +24,9 @@ describe('SendQueue (optimistic sending)', () => {
     message(DM_BOB, ME, { content, clientId });
 
   function answerHistory(page: HistoryPage): void {
-    for (const request of ctx.http.match((r) => r.url === `/api/chats/${encodeURIComponent(DM_BOB)}/messages`)) {
+    for (const request of ctx.http.match(
+      (r) => r.url === `/api/chats/${encodeURIComponent(DM_BOB)}/messages`,
+    )) {
       request.flush(page);
     }
   }
@@ -72,7 +74,10 @@ describe('SendQueue (optimistic sending)', () => {
     queue.send(DM_BOB, 'steady');
     const pendingKey = shown().at(-1)?.key;
     const packet = sends()[0];
-    packet.ack({ ok: true, data: stored('steady', (packet.payload as { clientId: string }).clientId) });
+    packet.ack({
+      ok: true,
+      data: stored('steady', (packet.payload as { clientId: string }).clientId),
+    });
     await settle();
 
     expect(shown().at(-1)?.key).toBe(pendingKey);

@@ -158,7 +158,10 @@ describe('UnreadService with the chat list', () => {
     const requests = ctx.http.match('/api/chats');
     expect(requests.length).toBeGreaterThan(0);
     requests.at(-1)?.flush([
-      chat(DM_BOB, BOB.fullName, [ME, BOB], { unreadCount: 4, lastMessage: message(DM_BOB, BOB) }),
+      chat(DM_BOB, BOB.fullName, [ME, BOB], {
+        unreadCount: 4,
+        lastMessage: message(DM_BOB, BOB),
+      }),
       chat(DM_CAROL, CAROL.fullName, [ME, CAROL], { unreadCount: 2 }),
     ]);
 

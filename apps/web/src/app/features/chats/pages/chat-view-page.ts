@@ -55,7 +55,9 @@ export class ChatViewPage implements OnDestroy {
     return chat?.kind === 'direct' ? chat.members.find((m) => m.id !== this.me().id) : undefined;
   });
   protected readonly isGlobal = computed(() => this.id() === GLOBAL_CHAT_ID);
-  protected readonly title = computed(() => this.chat()?.title ?? (this.isGlobal() ? 'All' : 'Chat'));
+  protected readonly title = computed(
+    () => this.chat()?.title ?? (this.isGlobal() ? 'All' : 'Chat'),
+  );
   protected readonly peerReadUpTo = computed(() => this.chats.peerReadUpTo(this.id()));
   protected readonly unavailable = computed(() => {
     const history = this.history();

@@ -33,7 +33,14 @@ const APP_TITLE = 'Chat';
 @Component({
   selector: 'app-chats-shell-page',
   imports: [RouterOutlet, ChatList, ConnectionBanner, Avatar],
-  providers: [ChatSocketService, UnreadService, ChatsStore, SendQueue, MessagesStore, TypingService],
+  providers: [
+    ChatSocketService,
+    UnreadService,
+    ChatsStore,
+    SendQueue,
+    MessagesStore,
+    TypingService,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './chats-shell-page.html',
   styleUrl: './chats-shell-page.css',
