@@ -31,7 +31,9 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: (message: string) => logger.verbose(String(message).trim()),
+    onLog: (message: string) => {
+      if (/FATAL|PANIC|ERROR/.test(message)) logger.warn(String(message).trim());
+    },
     onError: (error: unknown) => logger.warn(String(error).trim()),
   });
 
@@ -40,7 +42,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
     logger.log(`Creating a new PostgreSQL cluster in ${databaseDir}`);
     await cluster.initialise();
   } else {
-    removeStalePid(databaseDir, logger);
+    await recoverFromCrash(databaseDir, logger);
   }
   await cluster.start();
 
@@ -68,30 +70,59 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   };
 }
 
-/** A crash leaves postmaster.pid behind and PostgreSQL then refuses to start. */
-function removeStalePid(databaseDir: string, logger: Logger): void {
+/**
+ * A crash leaves postmaster.pid behind and PostgreSQL then refuses to start. If the old
+ * server is still running as an orphan (the API was killed), it is stopped first; if it
+ * still has a live parent, another API instance is using this DATA_DIR.
+ */
+async function recoverFromCrash(databaseDir: string, logger: Logger): Promise<void> {
   const pidFile = join(databaseDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-    throw new Error(
-      `PostgreSQL (pid ${pid}) is still running on ${databaseDir}: is another API instance using DATA_DIR?`,
-    );
+  if (Number.isInteger(pid) && pid > 0 && isPostgres(pid)) {
+    const parent = parentOf(pid);
+    if (parent !== null && parent > 1 && isAlive(parent)) {
+      throw new Error(
+        `PostgreSQL (pid ${pid}) is already serving ${databaseDir}: is another API instance using DATA_DIR?`,
+      );
+    }
+    logger.warn(`Stopping PostgreSQL (pid ${pid}) left running by a previous run`);
+    process.kill(pid, 'SIGINT');
+    for (let waited = 0; isAlive(pid) && waited < 30_000; waited += 200) await sleep(200);
   }
-  logger.warn(`Removing stale ${pidFile} left by a previous run that did not stop cleanly`);
-  rmSync(pidFile);
+  if (existsSync(pidFile)) {
+    logger.warn(`Removing stale ${pidFile} left by a previous run that did not stop cleanly`);
+    rmSync(pidFile);
+  }
 }
 
-/** Alive and a postgres process: after a reboot the old pid may belong to anything. */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Alive and a postgres process: after a reboot the old pid may belong to anything. */
+function isPostgres(pid: number): boolean {
+  if (!isAlive(pid)) return false;
   const cmdline = `/proc/${pid}/cmdline`;
   return !existsSync(cmdline) || readFileSync(cmdline, 'utf8').includes('postgres');
 }
+
+function parentOf(pid: number): number | null {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
