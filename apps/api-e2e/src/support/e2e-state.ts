@@ -5,6 +5,8 @@ import type { ClientConfig } from 'pg';
 export const E2E_ENV = {
   baseUrl: 'E2E_API_URL',
   jwtSecret: 'E2E_JWT_SECRET',
+  /** Set only when the run owns a database on the local PostgreSQL (not the embedded one). */
+  databaseName: 'E2E_DATABASE_NAME',
 } as const;
 
 /** Limits the API is started with, so the rate-limit tests know where the edge is. */
@@ -24,6 +26,16 @@ export interface E2eState {
 
 interface GlobalWithState {
   __API_E2E_STATE__?: { state: E2eState; child: ChildProcess };
+  __API_E2E_STOPPING__?: boolean;
+}
+
+/** Set by teardown, so an exit it caused is not reported as a crash. */
+export function markStopping(): void {
+  (globalThis as GlobalWithState).__API_E2E_STOPPING__ = true;
+}
+
+export function isStopping(): boolean {
+  return (globalThis as GlobalWithState).__API_E2E_STOPPING__ === true;
 }
 
 export function setE2eState(state: E2eState, child: ChildProcess): void {

@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { cleanUp } from './global-teardown';
-import { E2E_ENV, E2E_LIMITS, E2eState, adminClientConfig, setE2eState } from './e2e-state';
+import {
+  E2E_ENV,
+  E2E_LIMITS,
+  E2eState,
+  adminClientConfig,
+  isStopping,
+  setE2eState,
+} from './e2e-state';
 
 const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
 const API_ENTRY = join(WORKSPACE_ROOT, 'dist/apps/api/main.js');
@@ -76,8 +83,16 @@ export default async function globalSetup(): Promise<void> {
     );
   }
 
+  child.once('exit', (code, signal) => {
+    if (!isStopping()) {
+      console.error(
+        `\napi-e2e: the API exited mid-run (code ${code}, signal ${signal}); see ${logFile}`,
+      );
+    }
+  });
   process.env[E2E_ENV.baseUrl] = baseUrl;
   process.env[E2E_ENV.jwtSecret] = jwtSecret;
+  if (database) process.env[E2E_ENV.databaseName] = database.name;
   console.log(
     `\napi-e2e: API on ${baseUrl}, ${
       database ? `database ${database.name}` : `embedded PostgreSQL in ${dataDir}`

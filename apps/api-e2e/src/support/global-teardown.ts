@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { Client } from 'pg';
-import { E2eState, adminClientConfig, getE2eState } from './e2e-state';
+import { E2eState, adminClientConfig, getE2eState, markStopping } from './e2e-state';
 
 const EXIT_TIMEOUT_MS = 15_000;
 
@@ -13,6 +13,7 @@ export default async function globalTeardown(): Promise<void> {
 
 /** Stops the API, then removes the database (or embedded data directory) it used. */
 export async function cleanUp(state: E2eState, child: ChildProcess): Promise<void> {
+  markStopping();
   await stop(child);
   if (state.databaseName) await dropDatabase(state.databaseName);
   if (state.dataDir) await rm(state.dataDir, { recursive: true, force: true });
