@@ -46,13 +46,23 @@ export function getE2eState(): { state: E2eState; child: ChildProcess } | undefi
   return (globalThis as GlobalWithState).__API_E2E_STATE__;
 }
 
-/** The local PostgreSQL (trust auth) in which each run creates its own database. */
-export function adminClientConfig(): ClientConfig & { host: string; port: number; user: string } {
-  return {
-    host: '127.0.0.1',
-    port: 5432,
-    user: 'postgres',
-    database: 'postgres',
-    connectionTimeoutMillis: 3_000,
-  };
+const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * The PostgreSQL server (trust auth) in which each run creates its own database: the local one,
+ * unless E2E_PG_ADMIN_URL names another.
+ */
+export function adminUrl(): string {
+  return process.env['E2E_PG_ADMIN_URL'] || DEFAULT_ADMIN_URL;
+}
+
+export function adminClientConfig(): ClientConfig {
+  return { connectionString: adminUrl(), connectionTimeoutMillis: 3_000 };
+}
+
+/** The URL of database `name` on the admin server. */
+export function databaseUrl(name: string): string {
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
 }

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +12,8 @@ import {
   E2E_LIMITS,
   E2eState,
   adminClientConfig,
+  adminUrl,
+  databaseUrl,
   isStopping,
   setE2eState,
 } from './e2e-state';
@@ -26,7 +28,7 @@ export default async function globalSetup(): Promise<void> {
     throw new Error(`${API_ENTRY} is missing: build the API first (npx nx build api)`);
   }
   const database = await createDatabase();
-  const dataDir = database ? undefined : await mkdtemp(join(tmpdir(), 'chat-e2e-data-'));
+  const dataDir = database ? undefined : await embeddedDataDir();
   const port = await freePort();
   const jwtSecret = randomBytes(32).toString('hex');
   const logFile = join(tmpdir(), `chat-api-e2e-${process.pid}.log`);
@@ -106,17 +108,26 @@ async function createDatabase(): Promise<{ name: string; url: string } | undefin
   try {
     await admin.connect();
   } catch {
-    console.log('\napi-e2e: no local PostgreSQL reachable; the API will use its embedded one');
+    console.log(`\napi-e2e: no PostgreSQL at ${adminUrl()}; the API will use its embedded one`);
     return undefined;
   }
   try {
     const name = `chat_e2e_${Date.now()}_${process.pid}`;
     await admin.query(`CREATE DATABASE "${name}"`);
-    const { host, port, user } = adminClientConfig();
-    return { name, url: `postgres://${user}@${host}:${port}/${name}` };
+    return { name, url: databaseUrl(name) };
   } finally {
     await admin.end();
   }
+}
+
+/**
+ * A temp DATA_DIR for the embedded PostgreSQL. Run as root, it hands initdb to an unprivileged
+ * user, who must be able to enter the directory.
+ */
+async function embeddedDataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'chat-e2e-data-'));
+  await chmod(dir, 0o755);
+  return dir;
 }
 
 function freePort(): Promise<number> {
