@@ -19,6 +19,7 @@ import { ChangeDetectionStrategy, Component } from '@angular/core';
   `,
   styles: `
     :host {
+      flex: 1;
       display: grid;
       place-items: center;
       padding: 2rem;
