@@ -113,6 +113,26 @@ describe('ChatSocketService', () => {
     expect(connections).toBe(2);
   });
 
+  it('closes at once when the browser goes offline, and reconnects when it is back', async () => {
+    socket.serverAccepts();
+    const answer = service.request('message:send', {
+      chatId: DM_BOB,
+      content: 'hi',
+      clientId: 'c1',
+    });
+
+    window.dispatchEvent(new Event('offline'));
+
+    expect(service.state()).toBe('reconnecting');
+    expect(socket.connected).toBe(false);
+    await expect(answer).resolves.toMatchObject({ ok: false, error: { code: 'unavailable' } });
+
+    window.dispatchEvent(new Event('online'));
+    expect(socket.active).toBe(true);
+    socket.serverAccepts();
+    expect(service.state()).toBe('connected');
+  });
+
   it('reports a refused token as unauthorized', () => {
     socket.push('connect_error', new Error('unauthorized'));
 

@@ -1,4 +1,12 @@
-import { Injectable, InjectionToken, OnDestroy, computed, inject, signal } from '@angular/core';
+import {
+  DOCUMENT,
+  Injectable,
+  InjectionToken,
+  OnDestroy,
+  computed,
+  inject,
+  signal,
+} from '@angular/core';
 import { toObservable } from '@angular/core/rxjs-interop';
 import {
   HANDSHAKE_UNAUTHORIZED,
@@ -58,6 +66,7 @@ interface LooseSocket {
 export class ChatSocketService implements OnDestroy {
   private readonly createSocket = inject(SOCKET_FACTORY);
   private readonly ackTimeoutMs = inject(ACK_TIMEOUT_MS);
+  private readonly window = inject(DOCUMENT).defaultView;
 
   private readonly socket$ = new BehaviorSubject<ChatSocket | null>(null);
   private readonly connectedSubject = new Subject<void>();
@@ -65,6 +74,8 @@ export class ChatSocketService implements OnDestroy {
   private readonly pendingAcks = new Set<() => void>();
   private readonly detachLifecycle: (() => void)[] = [];
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Closed because the browser went offline; reopened when it is back online. */
+  private pausedOffline = false;
 
   readonly state = this.stateSignal.asReadonly();
   readonly state$ = toObservable(this.stateSignal);
@@ -83,7 +94,7 @@ export class ChatSocketService implements OnDestroy {
     this.listen(socket, 'disconnect', (reason: string) => {
       this.failPendingAcks();
       if (reason === 'io client disconnect') {
-        this.stateSignal.set('closed');
+        this.stateSignal.set(this.pausedOffline ? 'reconnecting' : 'closed');
         return;
       }
       this.stateSignal.set('reconnecting');
@@ -98,6 +109,7 @@ export class ChatSocketService implements OnDestroy {
       this.stateSignal.set('reconnecting');
       if (!socket.active) this.retryLater(socket);
     });
+    this.watchNetwork(socket);
     this.socket$.next(socket);
     socket.connect();
   }
@@ -108,6 +120,7 @@ export class ChatSocketService implements OnDestroy {
     if (!socket) return;
     this.failPendingAcks();
     this.detachLifecycle.splice(0).forEach((detach) => detach());
+    this.pausedOffline = false;
     this.socket$.next(null);
     socket.disconnect();
     this.stateSignal.set('closed');
@@ -175,6 +188,32 @@ export class ChatSocketService implements OnDestroy {
     const handler = listener as unknown as (...args: never[]) => void;
     loose.on(event, handler);
     this.detachLifecycle.push(() => loose.off(event, handler));
+  }
+
+  /**
+   * The browser knows at once when the network goes; the socket's heartbeat would take most of
+   * a minute. Close it then (pending acks fail, messages stay queued) and reopen when back.
+   */
+  private watchNetwork(socket: ChatSocket): void {
+    const window = this.window;
+    if (!window) return;
+    const offline = () => {
+      this.pausedOffline = true;
+      clearTimeout(this.retryTimer);
+      socket.disconnect();
+      this.stateSignal.set('reconnecting');
+    };
+    const online = () => {
+      if (!this.pausedOffline) return;
+      this.pausedOffline = false;
+      socket.connect();
+    };
+    window.addEventListener('offline', offline);
+    window.addEventListener('online', online);
+    this.detachLifecycle.push(() => {
+      window.removeEventListener('offline', offline);
+      window.removeEventListener('online', online);
+    });
   }
 
   private retryLater(socket: ChatSocket): void {
