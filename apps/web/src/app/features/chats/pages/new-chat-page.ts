@@ -35,6 +35,7 @@ type PeopleState =
   selector: 'app-new-chat-page',
   imports: [Avatar, RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '(keydown.escape)': 'close()' },
   templateUrl: './new-chat-page.html',
   styleUrl: './new-chat-page.css',
 })
@@ -83,6 +84,10 @@ export class NewChatPage {
   protected search(value: string): void {
     this.lastSearch = value;
     this.searches.next(value);
+  }
+
+  protected close(): void {
+    void this.router.navigateByUrl('/');
   }
 
   protected retry(): void {
