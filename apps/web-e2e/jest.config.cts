@@ -1,0 +1,18 @@
+/*
+ * Two browsers against one API process built for production: test files run one after
+ * another, with room for a slow Chromium on a small machine.
+ */
+export default {
+  displayName: 'web-e2e',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  globalSetup: '<rootDir>/src/support/global-setup.ts',
+  globalTeardown: '<rootDir>/src/support/global-teardown.ts',
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js'],
+  maxWorkers: 1,
+  testTimeout: 60_000,
+  coverageDirectory: '../../coverage/web-e2e',
+};
