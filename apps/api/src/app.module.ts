@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
-import { ServeStaticModule } from '@nestjs/serve-static';
-import { existsSync } from 'node:fs';
 import { AuthModule } from './auth/auth.module';
 import { ChatsModule } from './chats/chats.module';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
@@ -14,8 +12,6 @@ import { MessagesModule } from './messages/messages.module';
 import { BroadcastModule } from './realtime/broadcast.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { UsersModule } from './users/users.module';
-
-const webDir = appConfig().webDir;
 
 @Module({
   imports: [
@@ -33,15 +29,6 @@ const webDir = appConfig().webDir;
     MessagesModule,
     RealtimeModule,
     HealthModule,
-    // The built web app, with unknown paths falling back to index.html for deep links.
-    ...(existsSync(webDir)
-      ? [
-          ServeStaticModule.forRoot({
-            rootPath: webDir,
-            exclude: ['/api/{*path}', '/socket.io/{*path}'],
-          }),
-        ]
-      : []),
   ],
   providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
 })

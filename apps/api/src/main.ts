@@ -11,6 +11,7 @@ import { appConfig } from './config/configuration';
 import { validateEnv } from './config/env.validation';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded';
 import { ChatIoAdapter } from './realtime/chat-io.adapter';
+import { serveWebApp } from './web/web-app';
 
 /** Large enough for a 4000-character message of 4-byte characters and its envelope. */
 const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -47,6 +48,8 @@ async function bootstrap(): Promise<void> {
           connectSrc: ["'self'", 'ws:', 'wss:'],
           // Swagger UI injects its styles inline.
           styleSrc: ["'self'", "'unsafe-inline'"],
+          // Plain-HTTP deployments (localhost, a LAN address) must keep working.
+          upgradeInsecureRequests: null,
         },
       },
     }),
@@ -56,6 +59,7 @@ async function bootstrap(): Promise<void> {
     credentials: false,
   });
   app.setGlobalPrefix('api');
+  serveWebApp(app, config.webDir);
   app.useGlobalPipes(createValidationPipe());
   app.useWebSocketAdapter(new ChatIoAdapter(app, config.corsOrigins, MAX_PAYLOAD_BYTES));
 

@@ -94,6 +94,8 @@ describe('ChatsService', () => {
 
     expect(await chats.markRead(bob.user.id, chat.id, m1.id)).toBe(m1.id);
     expect(await unread()).toBe(1);
+    const annView = await chats.get(ann.user.id, chat.id);
+    expect(annView.members.find((m) => m.id === bob.user.id)?.lastReadId).toBe(m1.id);
 
     expect(await chats.markRead(bob.user.id, chat.id, '1')).toBeNull();
     expect((await chats.get(bob.user.id, chat.id)).lastReadId).toBe(m1.id);

@@ -6,6 +6,7 @@ import {
   GLOBAL_CHAT_TITLE,
   type Chat,
   type ChatKind,
+  type ChatMember,
 } from '@chat/shared-types';
 import { DataSource } from 'typeorm';
 import { AppError, forbiddenChat } from '../common/app-error';
@@ -155,17 +156,18 @@ export class ChatsService {
   }
 
   private async members(chatIds: string[]) {
-    const rows: (UserRow & { chat_id: string })[] = await this.db.query(
-      `SELECT cm.chat_id, u.id, u.login, u.full_name
+    const rows: (UserRow & { chat_id: string; last_read_id: string | null })[] =
+      await this.db.query(
+        `SELECT cm.chat_id, cm.last_read_id::text AS last_read_id, u.id, u.login, u.full_name
          FROM chat_members cm JOIN users u ON u.id = cm.user_id
         WHERE cm.chat_id = ANY($1)
         ORDER BY lower(u.full_name), u.login`,
-      [chatIds],
-    );
-    const byChat = new Map<string, ReturnType<UsersService['toUser']>[]>();
+        [chatIds],
+      );
+    const byChat = new Map<string, ChatMember[]>();
     for (const row of rows) {
       const list = byChat.get(row.chat_id) ?? [];
-      list.push(this.users.toUser(row));
+      list.push({ ...this.users.toUser(row), lastReadId: row.last_read_id });
       byChat.set(row.chat_id, list);
     }
     return byChat;

@@ -25,6 +25,8 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof AppError) {
     return { status: error.status, code: error.code, message: error.message };
   }
+  const body = bodyParserError(error);
+  if (body) return body;
   if (error instanceof HttpException) {
     const status = error.getStatus();
     return { status, code: STATUS_CODES[status] ?? 'invalid', message: httpMessage(error) };
@@ -37,6 +39,22 @@ export function mapError(error: unknown): MappedError {
   return { status: 500, code: 'unavailable', message: 'Something went wrong on our side' };
 }
 
+/** Errors of the JSON body parser, which run before any route or pipe. */
+function bodyParserError(error: unknown): MappedError | null {
+  const type = typeof error === 'object' && error ? (error as { type?: unknown }).type : null;
+  switch (type) {
+    case 'entity.parse.failed':
+      return { status: 400, code: 'invalid', message: 'body: malformed JSON' };
+    case 'entity.too.large':
+      return { status: 413, code: 'invalid', message: 'body: too large' };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, code: 'invalid', message: 'body: unsupported encoding' };
+    default:
+      return null;
+  }
+}
+
 function httpMessage(error: HttpException): string {
   const body = error.getResponse();
   if (typeof body === 'string') return body;
@@ -47,16 +65,17 @@ function httpMessage(error: HttpException): string {
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 
-/** Connection failures and the server going away (57P01 admin shutdown, 08xxx connection). */
+/**
+ * Connection failures and the server going away (57P01 admin shutdown, 08xxx connection).
+ * Duck-typed: driver and socket errors do not always share this realm's Error class.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  if (typeof error !== 'object' || error === null) return false;
   const driverError = error instanceof QueryFailedError ? error.driverError : error;
   const code = String((driverError as { code?: unknown }).code ?? '');
   if (CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('57P')) return true;
+  const message = String((error as { message?: unknown }).message ?? '');
   return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connect ECONNREFUSED|Client has encountered a connection error/i.test(
-    error.message,
+    message,
   );
 }
-
-export const isErrorCode = (value: string): value is ErrorCode =>
-  (ERROR_CODES as readonly string[]).includes(value);

@@ -152,6 +152,6 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     socket.data.expiry = setTimeout(
       () => socket.disconnect(true),
       Math.max(0, Math.min(ms, 2 ** 31 - 1)),
-    );
+    ).unref();
   }
 }

@@ -8,12 +8,19 @@ import { AuthService } from '../auth/auth.service';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { createValidationPipe } from '../common/validation';
 import { ChatIoAdapter } from '../realtime/chat-io.adapter';
+import type { TcpProxy } from './tcp-proxy';
 
 /**
  * The whole API module on a fresh database of its own, listening on a free port: specs of
  * services and of the gateway use the real SQL, the real Socket.IO server and real clients.
  */
 export class TestApp {
+  static postgresServer(): URL {
+    return new URL(
+      process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    );
+  }
+
   private constructor(
     readonly app: INestApplication,
     readonly url: string,
@@ -21,13 +28,14 @@ export class TestApp {
     private readonly sockets: Socket[] = [],
   ) {}
 
-  static async start(): Promise<TestApp> {
+  /** `proxy`: reach the database through it, so a spec can cut the connection. */
+  static async start(options: { proxy?: TcpProxy } = {}): Promise<TestApp> {
     const database = `chat_spec_${randomBytes(6).toString('hex')}`;
-    const server =
-      process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    await admin(server, `CREATE DATABASE ${database}`);
+    const server = TestApp.postgresServer();
+    await admin(server.toString(), `CREATE DATABASE ${database}`);
     const databaseUrl = new URL(server);
     databaseUrl.pathname = `/${database}`;
+    if (options.proxy) databaseUrl.port = String(options.proxy.port);
     Object.assign(process.env, {
       DATABASE_URL: databaseUrl.toString(),
       JWT_SECRET: randomBytes(32).toString('hex'),
@@ -74,8 +82,10 @@ export class TestApp {
   async stop(): Promise<void> {
     this.sockets.forEach((s) => s.close());
     await this.app.close();
-    const server = process.env['TEST_POSTGRES_URL'] ?? '';
-    await admin(server, `DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
+    await admin(
+      TestApp.postgresServer().toString(),
+      `DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`,
+    );
   }
 }
 

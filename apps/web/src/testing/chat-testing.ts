@@ -46,7 +46,7 @@ export function chat(
     id,
     kind: id === 'all' ? 'global' : 'direct',
     title,
-    members,
+    members: members.map((member) => ({ ...member, lastReadId: null })),
     lastMessage: null,
     unreadCount: 0,
     lastReadId: null,

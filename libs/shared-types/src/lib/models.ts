@@ -6,7 +6,11 @@ export interface User {
   online: boolean;
 }
 
-export type ChatMember = User;
+/** A member of a chat. `lastReadId` is an addition to the contract: read receipts survive a reload. */
+export interface ChatMember extends User {
+  /** The member's last read message id in this chat, or null when nothing was read yet. */
+  lastReadId: string | null;
+}
 
 /**
  * A stored message. `id` is a Postgres bigint as a string; it increases in the order the

@@ -1,7 +1,13 @@
-import { CHAT_KINDS, type Chat, type ChatKind } from '@chat/shared-types';
+import { CHAT_KINDS, type Chat, type ChatKind, type ChatMember } from '@chat/shared-types';
 import { ApiProperty } from '@nestjs/swagger';
 import { MessageDto } from '../../messages/dto/message.dto';
 import { UserDto } from '../../users/dto/user.dto';
+
+export class ChatMemberDto extends UserDto implements ChatMember {
+  /** How far this member has read (for read receipts); null when nothing was read yet */
+  @ApiProperty({ type: String, nullable: true })
+  lastReadId!: string | null;
+}
 
 export class ChatDto implements Chat {
   /** `all`, or `dm:<min user id>:<max user id>` */
@@ -13,7 +19,7 @@ export class ChatDto implements Chat {
   /** `All`, or the other member's full name as seen by the caller */
   title!: string;
 
-  members!: UserDto[];
+  members!: ChatMemberDto[];
 
   @ApiProperty({ type: MessageDto, nullable: true })
   lastMessage!: MessageDto | null;

@@ -1,6 +1,6 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { GLOBAL_CHAT_ID, type Chat, type ChatMember, type Message } from '@chat/shared-types';
+import { GLOBAL_CHAT_ID, type Chat, type Message } from '@chat/shared-types';
 import { EMPTY, Subject, catchError, merge, switchMap, tap } from 'rxjs';
 import { SessionStore } from '../../../core/auth/session.store';
 import { describeHttpError } from '../../../core/http-error';
@@ -12,7 +12,6 @@ import { UnreadService } from './unread.service';
 export type LoadStatus = 'loading' | 'ready' | 'error';
 
 /** A member as the API may describe it, should it ever add how far each member has read. */
-type MemberWithRead = ChatMember & { lastReadId?: string | null };
 
 function activityOf(chat: Chat, createdAt: ReadonlyMap<string, number>): number {
   if (chat.lastMessage) return Date.parse(chat.lastMessage.createdAt);
@@ -171,8 +170,7 @@ export class ChatsStore {
 
   private peerReadFromMembers(chat: Chat): string | null {
     if (chat.kind !== 'direct') return null;
-    const peer = chat.members.find((member) => member.id !== this.session.userId()) as
-      MemberWithRead | undefined;
-    return typeof peer?.lastReadId === 'string' ? peer.lastReadId : null;
+    const peer = chat.members.find((member) => member.id !== this.session.userId());
+    return peer?.lastReadId ?? null;
   }
 }

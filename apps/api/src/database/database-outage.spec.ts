@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type { Ack, Message } from '@chat/shared-types';
+import { TcpProxy } from '../testing/tcp-proxy';
+import { TestApp } from '../testing/test-app';
+
+describe('when the database goes away', () => {
+  let t: TestApp;
+  let proxy: TcpProxy;
+
+  beforeAll(async () => {
+    const server = TestApp.postgresServer();
+    proxy = new TcpProxy(server.hostname, Number(server.port || 5432));
+    await proxy.start();
+    t = await TestApp.start({ proxy });
+  });
+  afterAll(async () => {
+    await proxy.restore();
+    await t.stop();
+    await proxy.cut();
+  });
+
+  const health = () =>
+    fetch(`${t.url}/api/health`).then(async (r) => ({ status: r.status, body: await r.json() }));
+  const send = (socket: Awaited<ReturnType<TestApp['connect']>>, clientId: string) =>
+    new Promise<Ack<Message>>((resolve) =>
+      socket.emit('message:send', { chatId: 'all', content: 'during outage', clientId }, resolve),
+    );
+
+  it('answers unavailable (never ok), reports 503, and recovers by itself', async () => {
+    const ann = await t.register('Ann');
+    const socket = await t.connect(ann.accessToken);
+    expect((await health()).status).toBe(200);
+
+    await proxy.cut();
+    const clientId = randomUUID();
+    const ack = await send(socket, clientId);
+    expect(ack).toEqual({ ok: false, error: { code: 'unavailable', message: expect.any(String) } });
+    const rest = await fetch(`${t.url}/api/chats`, {
+      headers: { authorization: `Bearer ${ann.accessToken}` },
+    });
+    expect(rest.status).toBe(503);
+    expect(await health()).toEqual({
+      status: 503,
+      body: { status: 'error', db: 'down', redis: 'off' },
+    });
+    expect(socket.connected).toBe(true);
+
+    await proxy.restore();
+    let retried: Ack<Message> | undefined;
+    for (let attempt = 0; attempt < 50 && !retried?.ok; attempt++) {
+      retried = await send(socket, clientId);
+      if (!retried.ok) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(retried).toMatchObject({ ok: true, data: { clientId, content: 'during outage' } });
+    expect((await health()).status).toBe(200);
+  });
+});
