@@ -26,12 +26,12 @@ export default [
             },
             {
               sourceTag: 'scope:api',
-              onlyDependOnLibsWithTags: ['scope:api', 'scope:shared'],
+              onlyDependOnLibsWithTags: ['scope:api', 'scope:shared', 'scope:testing'],
               bannedExternalImports: ['@angular/*', 'playwright-core'],
             },
             {
               sourceTag: 'scope:web',
-              onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'],
+              onlyDependOnLibsWithTags: ['scope:web', 'scope:shared', 'scope:testing'],
               bannedExternalImports: [
                 '@nestjs/*',
                 'typeorm',
@@ -43,8 +43,14 @@ export default [
               ],
             },
             {
+              // Runs the built API for e2e, reliability, security and benchmark projects.
+              sourceTag: 'scope:testing',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'],
+              bannedExternalImports: ['@angular/*', '@nestjs/*'],
+            },
+            {
               sourceTag: 'type:app',
-              notDependOnLibsWithTags: ['type:app', 'type:e2e'],
+              notDependOnLibsWithTags: ['type:app', 'type:e2e', 'type:test-util'],
             },
           ],
         },

@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
+export const API_ENTRY = join(WORKSPACE_ROOT, 'dist/apps/api/main.js');
+
+const READY_TIMEOUT_MS = 60_000;
+const EXIT_TIMEOUT_MS = 15_000;
+const OUTPUT_TAIL_CHARS = 20_000;
+
+export interface ApiProcessOptions {
+  port: number;
+  /** The whole environment of the child (nothing is inherited implicitly). */
+  env: NodeJS.ProcessEnv;
+  /** Names the log file: <tmp>/chat-<name>-<pid>-<port>.log */
+  name: string;
+}
+
+/** The built API as a child process: started, stopped, killed and started again on one port. */
+export class ApiProcess {
+  readonly baseUrl: string;
+  readonly logFile: string;
+  private child: ChildProcess | null = null;
+  private log: WriteStream;
+  private tail = '';
+  private expectedExit = false;
+  /** Called when the process exits without stop() or kill() having asked it to. */
+  onUnexpectedExit: (description: string) => void = () => undefined;
+
+  constructor(readonly options: ApiProcessOptions) {
+    this.baseUrl = `http://127.0.0.1:${options.port}`;
+    this.logFile = join(tmpdir(), `chat-${options.name}-${process.pid}-${options.port}.log`);
+    this.log = createWriteStream(this.logFile, { flags: 'a' });
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The last part of what the API printed, for failure messages. */
+  output(): string {
+    return this.tail;
+  }
+
+  /** Starts the API and waits until GET /api/health answers 200. */
+  async start(): Promise<void> {
+    if (!existsSync(API_ENTRY)) {
+      throw new Error(`${API_ENTRY} is missing: build the API first (npx nx build api)`);
+    }
+    if (this.running) throw new Error('the API is already running');
+    this.expectedExit = false;
+    const child = spawn(process.execPath, [API_ENTRY], {
+      cwd: WORKSPACE_ROOT,
+      env: this.options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const capture = (chunk: Buffer) => {
+      this.log.write(chunk);
+      this.tail = (this.tail + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
+    };
+    child.stdout?.on('data', capture);
+    child.stderr?.on('data', capture);
+    child.once('exit', (code, signal) => {
+      if (!this.expectedExit) {
+        this.onUnexpectedExit(
+          `the API exited (code ${code}, signal ${signal}); see ${this.logFile}`,
+        );
+      }
+    });
+    try {
+      await this.waitUntilHealthy(child);
+    } catch (error) {
+      await this.kill();
+      throw new Error(
+        `${(error as Error).message}\n--- API output (full log: ${this.logFile}) ---\n${this.tail}`,
+      );
+    }
+  }
+
+  /** SIGTERM, as a deployment would; SIGKILL if it does not exit in time. */
+  async stop(): Promise<void> {
+    await this.terminate('SIGTERM');
+  }
+
+  /** SIGKILL, as a crash would. */
+  async kill(): Promise<void> {
+    await this.terminate('SIGKILL');
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await new Promise<void>((resolve) => this.log.end(() => resolve()));
+  }
+
+  private async terminate(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    this.expectedExit = true;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), EXIT_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private async waitUntilHealthy(child: ChildProcess): Promise<void> {
+    let exited: string | undefined;
+    child.once('exit', (code, signal) => {
+      exited = `the API exited early (code ${code}, signal ${signal})`;
+    });
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    let lastProblem = 'no answer yet';
+    while (Date.now() < deadline) {
+      if (exited) throw new Error(exited);
+      try {
+        const res = await fetch(`${this.baseUrl}/api/health`, {
+          signal: AbortSignal.timeout(2_000),
+        });
+        if (res.status === 200) return;
+        lastProblem = `GET /api/health answered ${res.status}: ${await res.text()}`;
+      } catch (error) {
+        lastProblem = (error as Error).message;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`the API was not healthy within ${READY_TIMEOUT_MS / 1000} s (${lastProblem})`);
+  }
+}
