@@ -7,6 +7,8 @@ import { HttpExceptionFilter } from './common/filters/http-exception.filter';
 import { appConfig, authConfig, databaseConfig, messagesConfig } from './config/configuration';
 import { validateEnv } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
+import { RedisModule } from './redis/redis.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { BroadcastModule } from './realtime/broadcast.module';
@@ -22,6 +24,8 @@ import { UsersModule } from './users/users.module';
       load: [appConfig, databaseConfig, authConfig, messagesConfig],
     }),
     DatabaseModule,
+    RedisModule,
+    RateLimitModule,
     BroadcastModule,
     AuthModule,
     UsersModule,

@@ -11,6 +11,7 @@ import { appConfig } from './config/configuration';
 import { validateEnv } from './config/env.validation';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded';
 import { ChatIoAdapter } from './realtime/chat-io.adapter';
+import { REDIS } from './redis/redis.module';
 import { serveWebApp } from './web/web-app';
 
 /** Large enough for a 4000-character message of 4-byte characters and its envelope. */
@@ -39,7 +40,8 @@ async function bootstrap(): Promise<void> {
 
   app.useBodyParser('json', { limit: MAX_PAYLOAD_BYTES });
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Client addresses (for per-address limits) come from X-Forwarded-For only via these proxies.
+  app.set('trust proxy', config.trustProxy);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -61,7 +63,9 @@ async function bootstrap(): Promise<void> {
   app.setGlobalPrefix('api');
   serveWebApp(app, config.webDir);
   app.useGlobalPipes(createValidationPipe());
-  app.useWebSocketAdapter(new ChatIoAdapter(app, config.corsOrigins, MAX_PAYLOAD_BYTES));
+  app.useWebSocketAdapter(
+    new ChatIoAdapter(app, config.corsOrigins, MAX_PAYLOAD_BYTES, app.get(REDIS)),
+  );
 
   const openApi = new DocumentBuilder()
     .setTitle('Chat API')

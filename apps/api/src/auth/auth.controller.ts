@@ -17,9 +17,9 @@ export class AuthController {
   /** Creates an account, joins it to the global chat and signs it in. */
   @Public()
   @Post('register')
-  @ApiErrors(400, 409)
-  register(@Body() dto: RegisterDto): Promise<AuthResultDto> {
-    return this.auth.register(dto);
+  @ApiErrors(400, 409, 429)
+  register(@Body() dto: RegisterDto, @Ip() address: string): Promise<AuthResultDto> {
+    return this.auth.register(dto, address);
   }
 
   /** The same 401 for an unknown login and a wrong password; 429 after repeated failures. */

@@ -8,7 +8,7 @@ import { authConfig } from '../config/configuration';
 import { UserEntity } from '../users/user.entity';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { LoginThrottle } from './login-throttle';
+import { AuthThrottle } from './auth-throttle';
 import { SessionEntity } from './session.entity';
 
 @Module({
@@ -24,7 +24,7 @@ import { SessionEntity } from './session.entity';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, LoginThrottle, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  providers: [AuthService, AuthThrottle, { provide: APP_GUARD, useClass: JwtAuthGuard }],
   exports: [AuthService],
 })
 export class AuthModule {}

@@ -14,10 +14,15 @@ describe('AuthService', () => {
   afterAll(() => t.stop());
 
   const login = () => `u_${randomUUID().slice(0, 8)}`;
+  let addresses = 0;
+  const address = () => `10.8.${Math.floor(++addresses / 250)}.${addresses % 250}`;
 
   it('stores a bcrypt hash, never the password, and signs the user in', async () => {
     const name = login();
-    const result = await auth.register({ login: name, fullName: 'Ann', password: 'password123' });
+    const result = await auth.register(
+      { login: name, fullName: 'Ann', password: 'password123' },
+      address(),
+    );
     expect(result.user).toEqual({
       id: expect.any(String),
       login: name,
@@ -34,15 +39,15 @@ describe('AuthService', () => {
 
   it('refuses a taken login with conflict', async () => {
     const name = login();
-    await auth.register({ login: name, fullName: 'Ann', password: 'password123' });
+    await auth.register({ login: name, fullName: 'Ann', password: 'password123' }, address());
     await expect(
-      auth.register({ login: name, fullName: 'Other', password: 'password123' }),
+      auth.register({ login: name, fullName: 'Other', password: 'password123' }, address()),
     ).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('answers an unknown login and a wrong password with the same error', async () => {
     const name = login();
-    await auth.register({ login: name, fullName: 'Ann', password: 'password123' });
+    await auth.register({ login: name, fullName: 'Ann', password: 'password123' }, address());
     const wrong = await auth
       .login({ login: name, password: 'wrong-password' }, '10.0.0.1')
       .catch((e: Error) => e);
@@ -55,7 +60,7 @@ describe('AuthService', () => {
 
   it('throttles a login after repeated failures, and only that login', async () => {
     const name = login();
-    await auth.register({ login: name, fullName: 'Ann', password: 'password123' });
+    await auth.register({ login: name, fullName: 'Ann', password: 'password123' }, address());
     for (let i = 0; i < 10; i++) {
       await auth
         .login({ login: name, password: 'nope-nope' }, `10.1.0.${i}`)
@@ -67,18 +72,34 @@ describe('AuthService', () => {
       code: 'rate_limited',
     });
     const other = login();
-    await auth.register({ login: other, fullName: 'Bob', password: 'password123' });
+    await auth.register({ login: other, fullName: 'Bob', password: 'password123' }, address());
     await expect(
       auth.login({ login: other, password: 'password123' }, '10.2.0.1'),
     ).resolves.toBeDefined();
   });
 
+  it('limits registrations per address, not per person', async () => {
+    const from = '10.99.0.1';
+    for (let i = 0; i < 30; i++) {
+      await auth.register({ login: login(), fullName: 'Bulk', password: 'password123' }, from);
+    }
+    await expect(
+      auth.register({ login: login(), fullName: 'One too many', password: 'password123' }, from),
+    ).rejects.toMatchObject({ code: 'rate_limited' });
+    await expect(
+      auth.register({ login: login(), fullName: 'Elsewhere', password: 'password123' }, address()),
+    ).resolves.toBeDefined();
+  });
+
   it('ends the session at logout: the token no longer authenticates', async () => {
-    const result = await auth.register({
-      login: login(),
-      fullName: 'Ann',
-      password: 'password123',
-    });
+    const result = await auth.register(
+      {
+        login: login(),
+        fullName: 'Ann',
+        password: 'password123',
+      },
+      address(),
+    );
     const user = await auth.authenticate(result.accessToken);
     await auth.logout(user);
     await expect(auth.authenticate(result.accessToken)).rejects.toMatchObject({
@@ -87,11 +108,14 @@ describe('AuthService', () => {
   });
 
   it('accepts only HS256 tokens with an expiry, signed with its own key', async () => {
-    const result = await auth.register({
-      login: login(),
-      fullName: 'Ann',
-      password: 'password123',
-    });
+    const result = await auth.register(
+      {
+        login: login(),
+        fullName: 'Ann',
+        password: 'password123',
+      },
+      address(),
+    );
     const { sub, sid } = JSON.parse(
       Buffer.from(result.accessToken.split('.')[1] ?? '', 'base64url').toString(),
     ) as { sub: string; sid: string };

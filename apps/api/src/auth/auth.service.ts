@@ -12,7 +12,7 @@ import { UserEntity } from '../users/user.entity';
 import type { AuthenticatedUser } from './authenticated-user';
 import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
-import { LoginThrottle } from './login-throttle';
+import { AuthThrottle } from './auth-throttle';
 import { SessionEntity } from './session.entity';
 
 interface TokenClaims {
@@ -35,14 +35,16 @@ export class AuthService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
     private readonly jwt: JwtService,
-    private readonly throttle: LoginThrottle,
+    private readonly throttle: AuthThrottle,
     private readonly presence: PresenceService,
     private readonly broadcaster: Broadcaster,
   ) {
     this.dummyHash = bcrypt.hash('dummy password for timing', config.bcryptCost);
   }
 
-  async register(dto: RegisterDto): Promise<AuthResult> {
+  /** `address`: the client's, for the registrations-per-address limit. */
+  async register(dto: RegisterDto, address: string): Promise<AuthResult> {
+    await this.throttle.takeRegistration(address);
     const passwordHash = await bcrypt.hash(dto.password, this.config.bcryptCost);
     let user: UserEntity;
     try {
@@ -66,7 +68,7 @@ export class AuthService {
   }
 
   async login(dto: LoginDto, address: string): Promise<AuthResult> {
-    this.throttle.assertAllowed(dto.login, address);
+    await this.throttle.assertLoginAllowed(dto.login, address);
     const user = await this.users.findOne({
       where: { login: dto.login },
       select: { id: true, login: true, fullName: true, passwordHash: true },
@@ -76,7 +78,7 @@ export class AuthService {
       user?.passwordHash ?? (await this.dummyHash),
     );
     if (!user || !matches) {
-      this.throttle.recordFailure(dto.login, address);
+      await this.throttle.recordFailedLogin(dto.login, address);
       throw new AppError('unauthorized', BAD_CREDENTIALS);
     }
     return this.startSession(user);
@@ -131,7 +133,7 @@ export class AuthService {
         id: user.id,
         login: user.login,
         fullName: user.fullName,
-        online: this.presence.isOnline(user.id),
+        online: await this.presence.isOnline(user.id),
       },
     };
   }

@@ -7,6 +7,7 @@ import {
   type Chat,
   type ChatKind,
   type ChatMember,
+  type User,
 } from '@chat/shared-types';
 import { DataSource } from 'typeorm';
 import { AppError, forbiddenChat } from '../common/app-error';
@@ -164,12 +165,13 @@ export class ChatsService {
         ORDER BY lower(u.full_name), u.login`,
         [chatIds],
       );
+    const users = await this.users.toUsers(rows);
     const byChat = new Map<string, ChatMember[]>();
-    for (const row of rows) {
+    rows.forEach((row, i) => {
       const list = byChat.get(row.chat_id) ?? [];
-      list.push({ ...this.users.toUser(row), lastReadId: row.last_read_id });
+      list.push({ ...(users[i] as User), lastReadId: row.last_read_id });
       byChat.set(row.chat_id, list);
-    }
+    });
     return byChat;
   }
 }

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { ERROR_CODES, type AckError, type ErrorCode } from '@chat/shared-types';
+import type { AckError, ErrorCode } from '@chat/shared-types';
 import { QueryFailedError } from 'typeorm';
 import { AppError } from './app-error';
 

@@ -25,6 +25,8 @@ export const appConfig = registerAs('app', () => {
       .filter(Boolean),
     webDir: resolve(process.env['WEB_DIR'] || join(__dirname, '..', 'web', 'browser')),
     redisUrl: process.env['REDIS_URL'] || null,
+    /** Express `trust proxy`: which proxies may set X-Forwarded-For. */
+    trustProxy: process.env['TRUST_PROXY'] || 'loopback',
   };
 });
 
@@ -40,6 +42,8 @@ export const authConfig = registerAs('auth', () => ({
   bcryptCost: int(process.env['BCRYPT_COST'], 10),
   failedLoginLimit: int(process.env['RATE_LIMIT_LOGIN'], 10),
   failedLoginWindowMs: 15 * 60 * 1000,
+  registrationLimit: int(process.env['RATE_LIMIT_REGISTER'], 30),
+  registrationWindowMs: 60 * 60 * 1000,
 }));
 
 export const messagesConfig = registerAs('messages', () => ({

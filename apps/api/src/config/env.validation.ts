@@ -60,6 +60,10 @@ export class EnvironmentVariables {
   WEB_DIR?: string;
 
   @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
+
+  @IsOptional()
   @IsInt()
   @Min(10, { message: 'BCRYPT_COST must be at least 10' })
   @Max(15)
@@ -69,6 +73,11 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   RATE_LIMIT_LOGIN?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_REGISTER?: number;
 
   @IsOptional()
   @IsInt()

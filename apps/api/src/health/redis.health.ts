@@ -1,34 +1,17 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
-import { appConfig, type AppConfig } from '../config/configuration';
+import { Inject, Injectable } from '@nestjs/common';
+import { REDIS, type RedisConnections } from '../redis/redis.module';
 
-/** Pings Redis when REDIS_URL is set; `off` otherwise. */
+/** `off` without REDIS_URL; otherwise whether Redis answers a PING. */
 @Injectable()
-export class RedisHealth implements OnModuleDestroy {
-  private readonly client: Redis | null;
-
-  constructor(@Inject(appConfig.KEY) config: AppConfig) {
-    this.client = config.redisUrl
-      ? new Redis(config.redisUrl, {
-          lazyConnect: true,
-          maxRetriesPerRequest: 1,
-          enableOfflineQueue: false,
-        })
-      : null;
-    this.client?.on('error', () => undefined);
-  }
+export class RedisHealth {
+  constructor(@Inject(REDIS) private readonly redis: RedisConnections | null) {}
 
   async state(): Promise<'up' | 'down' | 'off'> {
-    if (!this.client) return 'off';
+    if (!this.redis) return 'off';
     try {
-      if (this.client.status === 'wait') await this.client.connect();
-      return (await this.client.ping()) === 'PONG' ? 'up' : 'down';
+      return (await this.redis.commands.ping()) === 'PONG' ? 'up' : 'down';
     } catch {
       return 'down';
     }
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.client?.disconnect();
   }
 }

@@ -33,7 +33,7 @@ export class MessagesService {
    * also checks membership and is idempotent on (sender, clientId).
    */
   async send(sender: AuthenticatedUser, chatId: string, dto: SendMessageDto): Promise<SentMessage> {
-    this.limiter.take(sender.id);
+    await this.limiter.take(sender.id);
     const inserted: MessageRow[] = await this.db.query(
       `WITH chat AS (
          UPDATE chats SET last_message_at = now()

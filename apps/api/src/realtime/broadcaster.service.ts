@@ -32,9 +32,10 @@ export class Broadcaster {
     this.server?.to(event.chatId).emit('chat:read', event);
   }
 
+  /** To the users who share a chat with `userId`, not to their own sockets. */
   presence(userId: string, online: boolean, chatIds: string[]): void {
     if (chatIds.length === 0) return;
-    this.server?.to(chatIds).emit('presence', { userId, online });
+    this.server?.to(chatIds).except(userRoom(userId)).emit('presence', { userId, online });
   }
 
   /** Logout: the session's open sockets are closed at once. */

@@ -2,22 +2,26 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { IncomingMessage } from 'node:http';
 import type { ServerOptions } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { RedisConnections } from '../redis/redis.module';
 
 /**
  * Socket.IO server options for the whole app: payload cap, origin allowlist (same-origin
- * when CORS_ORIGINS is empty), no per-message deflate.
+ * when CORS_ORIGINS is empty), no per-message deflate, and the Redis adapter when REDIS_URL
+ * is set.
  */
 export class ChatIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly corsOrigins: string[],
     private readonly maxPayloadBytes: number,
+    private readonly redis: RedisConnections | null = null,
   ) {
     super(app);
   }
 
   override createIOServer(port: number, options?: ServerOptions) {
-    return super.createIOServer(port, {
+    const server = super.createIOServer(port, {
       ...options,
       maxHttpBufferSize: this.maxPayloadBytes,
       perMessageDeflate: false,
@@ -32,6 +36,9 @@ export class ChatIoAdapter extends IoAdapter {
         callback(null, allowed);
       },
     });
+    // Several instances: room broadcasts, joins and disconnects reach every instance's sockets.
+    if (this.redis) server.adapter(createAdapter(this.redis.pub, this.redis.sub));
+    return server;
   }
 }
 

@@ -76,7 +76,6 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (socket.disconnected) return;
       await socket.join([userRoom(user.id), sessionRoom(user.sessionId), ...chatIds]);
       this.expireWithToken(socket);
-      if (this.presence.connected(user.id)) this.broadcaster.presence(user.id, true, chatIds);
       socket.data.online = true;
       socket.emit('session', {
         user: { id: user.id, login: user.login, fullName: user.fullName, online: true },
@@ -84,6 +83,15 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     } catch (error) {
       this.logger.warn(`Could not set up socket for ${user.id}: ${String(error)}`);
       socket.disconnect(true);
+      return;
+    }
+    // Presence is best effort: a socket is not refused because Redis is away.
+    try {
+      if (await this.presence.connected(user.id, socket.id)) {
+        this.broadcaster.presence(user.id, true, await this.chats.memberChatIds(user.id));
+      }
+    } catch (error) {
+      this.logger.warn(`Could not record ${user.id} coming online: ${String(error)}`);
     }
   }
 
@@ -91,9 +99,12 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const { user, online } = socket.data;
     if (!user || !online) return;
     clearTimeout(socket.data.expiry);
-    if (!this.presence.disconnected(user.id)) return;
-    const chatIds = await this.chats.memberChatIds(user.id).catch(() => [] as string[]);
-    this.broadcaster.presence(user.id, false, chatIds);
+    try {
+      if (!(await this.presence.disconnected(user.id, socket.id))) return;
+      this.broadcaster.presence(user.id, false, await this.chats.memberChatIds(user.id));
+    } catch (error) {
+      this.logger.warn(`Could not record ${user.id} going offline: ${String(error)}`);
+    }
   }
 
   @SubscribeMessage('message:send')

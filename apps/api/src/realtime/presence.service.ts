@@ -1,32 +1,18 @@
-import { Injectable } from '@nestjs/common';
-
 /**
- * Counts each user's open sockets: a user is online while at least one is connected, so a
- * second tab closing does not flip them offline.
+ * Who is online: a user is online while at least one of their sockets is connected, on any
+ * instance, so closing a second tab does not flip them offline.
  */
-@Injectable()
-export class PresenceService {
-  private readonly sockets = new Map<string, number>();
+export abstract class PresenceService {
+  /** Counts a new socket; true when it is the user's first (they just came online). */
+  abstract connected(userId: string, socketId: string): Promise<boolean>;
 
-  /** True when this was the user's first socket (they just came online). */
-  connected(userId: string): boolean {
-    const count = (this.sockets.get(userId) ?? 0) + 1;
-    this.sockets.set(userId, count);
-    return count === 1;
-  }
+  /** Uncounts a socket; true when it was the user's last (they just went offline). */
+  abstract disconnected(userId: string, socketId: string): Promise<boolean>;
 
-  /** True when this was the user's last socket (they just went offline). */
-  disconnected(userId: string): boolean {
-    const count = (this.sockets.get(userId) ?? 0) - 1;
-    if (count > 0) {
-      this.sockets.set(userId, count);
-      return false;
-    }
-    this.sockets.delete(userId);
-    return true;
-  }
+  /** Which of these users are online now. */
+  abstract onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
 
-  isOnline(userId: string): boolean {
-    return this.sockets.has(userId);
+  async isOnline(userId: string): Promise<boolean> {
+    return (await this.onlineAmong([userId])).has(userId);
   }
 }

@@ -60,7 +60,12 @@ export class TestApp {
   async register(name = 'user'): Promise<AuthResult & { auth: AuthenticatedUser }> {
     const login = `${name}_${randomUUID().slice(0, 8)}`.toLowerCase();
     const service = this.get(AuthService);
-    const result = await service.register({ login, fullName: name, password: 'password123' });
+    // One address per account: the registrations-per-address limit is not under test here.
+    const address = `10.7.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
+    const result = await service.register(
+      { login, fullName: name, password: 'password123' },
+      address,
+    );
     return { ...result, auth: await service.authenticate(result.accessToken) };
   }
 

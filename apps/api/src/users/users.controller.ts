@@ -16,8 +16,11 @@ export class UsersController {
 
   /** The signed-in user. */
   @Get('me')
-  me(@CurrentUser() user: AuthenticatedUser): UserDto {
-    return this.users.toUser({ id: user.id, login: user.login, full_name: user.fullName });
+  async me(@CurrentUser() user: AuthenticatedUser): Promise<UserDto> {
+    const [me] = await this.users.toUsers([
+      { id: user.id, login: user.login, full_name: user.fullName },
+    ]);
+    return me as UserDto;
   }
 
   /** Everyone but the caller; with available=true only people with no direct chat yet. */

@@ -18,13 +18,15 @@ export class UsersService {
     private readonly presence: PresenceService,
   ) {}
 
-  toUser(row: UserRow): User {
-    return {
+  /** Rows as contract users, with `online` from presence (one round trip for all). */
+  async toUsers(rows: readonly UserRow[]): Promise<User[]> {
+    const online = await this.presence.onlineAmong(rows.map((row) => row.id));
+    return rows.map((row) => ({
       id: row.id,
       login: row.login,
       fullName: row.full_name,
-      online: this.presence.isOnline(row.id),
-    };
+      online: online.has(row.id),
+    }));
   }
 
   async exists(userId: string): Promise<boolean> {
@@ -56,7 +58,7 @@ export class UsersService {
         query.limit ?? LIMITS.usersDefault,
       ],
     );
-    return rows.map((row) => this.toUser(row));
+    return this.toUsers(rows);
   }
 }
 

@@ -1,0 +1,28 @@
+import { MemoryRateLimitStore } from './memory-rate-limit.store';
+
+describe('MemoryRateLimitStore', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('allows a burst, refuses beyond it, and refills over time, per key', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const store = new MemoryRateLimitStore();
+    for (let i = 0; i < 3; i++) expect(await store.takeToken('ann', 2, 3)).toBe(true);
+    expect(await store.takeToken('ann', 2, 3)).toBe(false);
+    expect(await store.takeToken('bob', 2, 3)).toBe(true);
+
+    jest.advanceTimersByTime(500);
+    expect(await store.takeToken('ann', 2, 3)).toBe(true);
+    expect(await store.takeToken('ann', 2, 3)).toBe(false);
+  });
+
+  it('counts within a window and starts again after it', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const store = new MemoryRateLimitStore();
+    expect(await store.increment('k', 1000)).toBe(1);
+    expect(await store.increment('k', 1000)).toBe(2);
+    expect(await store.count('k')).toBe(2);
+    jest.advanceTimersByTime(1001);
+    expect(await store.count('k')).toBe(0);
+    expect(await store.increment('k', 1000)).toBe(1);
+  });
+});

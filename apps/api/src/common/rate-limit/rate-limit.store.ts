@@ -1,0 +1,14 @@
+/**
+ * Counters behind every limit (failed logins, registrations, message sends). In memory for a
+ * single instance; in Redis when REDIS_URL is set, so limits hold across instances.
+ */
+export abstract class RateLimitStore {
+  /** Takes one token from a bucket of `burst` refilled at `ratePerSecond`; false when empty. */
+  abstract takeToken(key: string, ratePerSecond: number, burst: number): Promise<boolean>;
+
+  /** Adds one to a counter that resets `windowMs` after its first hit; returns the new count. */
+  abstract increment(key: string, windowMs: number): Promise<number>;
+
+  /** The counter's current value (0 once its window has passed). */
+  abstract count(key: string): Promise<number>;
+}

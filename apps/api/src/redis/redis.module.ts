@@ -1,0 +1,57 @@
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import Redis, { type RedisOptions } from 'ioredis';
+import { appConfig } from '../config/configuration';
+
+/** Redis connections when REDIS_URL is set; `null` when the API runs as a single instance. */
+export const REDIS = Symbol('REDIS');
+
+export interface RedisConnections {
+  /** Commands (presence, rate limits): fail fast while Redis is away instead of queueing. */
+  commands: Redis;
+  /** Publisher and subscriber of the Socket.IO adapter. */
+  pub: Redis;
+  sub: Redis;
+}
+
+function connect(url: string, logger: Logger): RedisConnections {
+  const make = (name: string, options: RedisOptions = {}) => {
+    const client = new Redis(url, { connectionName: `chat-${name}`, ...options });
+    let down = false;
+    client.on('error', (error: Error) => {
+      if (!down) logger.warn(`Redis (${name}) unavailable: ${error.message}`);
+      down = true;
+    });
+    client.on('ready', () => {
+      if (down) logger.log(`Redis (${name}) is back`);
+      down = false;
+    });
+    return client;
+  };
+  return {
+    commands: make('commands', { enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
+    pub: make('pub'),
+    sub: make('sub'),
+  };
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS,
+      inject: [appConfig.KEY],
+      useFactory: (config: ConfigType<typeof appConfig>): RedisConnections | null =>
+        config.redisUrl ? connect(config.redisUrl, new Logger('Redis')) : null,
+    },
+  ],
+  exports: [REDIS],
+})
+export class RedisModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: RedisConnections | null) {}
+
+  onApplicationShutdown(): void {
+    if (!this.redis) return;
+    for (const client of Object.values(this.redis)) client.disconnect();
+  }
+}
