@@ -136,7 +136,7 @@ export class ChatsService {
               SELECT * FROM messages m WHERE m.chat_id = c.id ORDER BY m.id DESC LIMIT 1) lm ON true
          LEFT JOIN users lu ON lu.id = lm.sender_id
         WHERE cm.user_id = $1 AND ($2::text IS NULL OR c.id = $2)
-        ORDER BY c.id = '${GLOBAL_CHAT_ID}' DESC, COALESCE(lm.created_at, c.created_at) DESC, c.id`,
+        ORDER BY c.id = '${GLOBAL_CHAT_ID}' DESC, COALESCE(c.last_message_at, c.created_at) DESC, c.id`,
       [userId, chatId],
     );
     if (rows.length === 0) return [];

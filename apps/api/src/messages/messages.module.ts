@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { ChatsModule } from '../chats/chats.module';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
+import { MessageWriter } from './message-writer';
 import { SendRateLimiter } from './send-rate-limiter';
 
 @Module({
   imports: [ChatsModule],
   controllers: [MessagesController],
-  providers: [MessagesService, SendRateLimiter],
+  providers: [MessagesService, MessageWriter, SendRateLimiter],
   exports: [MessagesService],
 })
 export class MessagesModule {}

@@ -9,6 +9,7 @@ import { Broadcaster } from '../realtime/broadcaster.service';
 import { HistoryQueryDto } from './dto/history-query.dto';
 import { SendMessageDto } from './dto/send-message.dto';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message.mapper';
+import { MessageWriter } from './message-writer';
 import { SendRateLimiter } from './send-rate-limiter';
 
 export interface SentMessage {
@@ -23,34 +24,24 @@ export class MessagesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly chats: ChatsService,
     private readonly limiter: SendRateLimiter,
+    private readonly writer: MessageWriter,
     private readonly broadcaster: Broadcaster,
   ) {}
 
   /**
-   * Stores the message, then broadcasts it to the chat's room. The insert locks the chat row
-   * first (the UPDATE), so within a chat ids are assigned, and committed, one at a time: a
-   * reader who has seen id N never misses a later commit with a smaller id. The statement
-   * also checks membership and is idempotent on (sender, clientId).
+   * Stores the message (MessageWriter: membership checked, idempotent on (sender, clientId),
+   * ids in commit order per chat), then broadcasts it to the chat's room.
    */
   async send(sender: AuthenticatedUser, chatId: string, dto: SendMessageDto): Promise<SentMessage> {
     await this.limiter.take(sender.id);
-    const inserted: MessageRow[] = await this.db.query(
-      `WITH chat AS (
-         UPDATE chats SET last_message_at = now()
-          WHERE id = $1
-            AND EXISTS (SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2)
-         RETURNING id
-       ), m AS (
-         INSERT INTO messages (chat_id, sender_id, client_id, content)
-         SELECT id, $2, $3, $4 FROM chat
-         ON CONFLICT (sender_id, client_id) DO NOTHING
-         RETURNING *
-       )
-       SELECT ${MESSAGE_COLUMNS} FROM m JOIN users u ON u.id = m.sender_id`,
-      [chatId, sender.id, dto.clientId, dto.content],
-    );
-    if (inserted[0]) {
-      const message = toMessage(inserted[0]);
+    const row = await this.writer.write({
+      chatId,
+      senderId: sender.id,
+      clientId: dto.clientId,
+      content: dto.content,
+    });
+    if (row) {
+      const message = toMessage(row);
       this.broadcaster.messageCreated(message);
       return { message, created: true };
     }

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { MESSAGE_COLUMNS, type MessageRow } from './message.mapper';
+
+export interface NewMessage {
+  chatId: string;
+  senderId: string;
+  clientId: string;
+  content: string;
+}
+
+interface Pending {
+  message: NewMessage;
+  resolve: (row: MessageRow | null) => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_BATCH = 500;
+
+/**
+ * Writes messages in group commits: the first message goes to the database at once, and the
+ * messages that arrive while a transaction is in flight go together in the next one, so under
+ * load one commit (one WAL flush) carries many messages while a lone message waits for none.
+ *
+ * Each transaction first locks the rows of the chats it writes to, in id order, and holds
+ * them until it commits: within a chat, ids are therefore assigned and committed one
+ * transaction at a time, and a reader who has seen id N never misses a later commit with a
+ * smaller id. A message resolves to its stored row, or to null when it was not inserted (the
+ * sender is not a member of the chat, or (sender, clientId) is already stored).
+ */
+@Injectable()
+export class MessageWriter {
+  private queue: Pending[] = [];
+  private flushing = false;
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  write(message: NewMessage): Promise<MessageRow | null> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ message, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        const rows = await this.insert(batch.map((p) => p.message));
+        const stored = new Map(rows.map((row) => [`${row.sender_id}:${row.client_id}`, row]));
+        for (const { message, resolve } of batch) {
+          const row = stored.get(`${message.senderId}:${message.clientId}`);
+          // The first of two identical (sender, clientId) in one batch takes the row.
+          stored.delete(`${message.senderId}:${message.clientId}`);
+          resolve(row && row.chat_id === message.chatId ? row : null);
+        }
+      } catch (error) {
+        for (const { reject } of batch) reject(error);
+      }
+    }
+    this.flushing = false;
+  }
+
+  private insert(messages: NewMessage[]): Promise<MessageRow[]> {
+    const chatIds = [...new Set(messages.map((m) => m.chatId))].sort();
+    return this.db.transaction(async (tx) => {
+      await tx.query(
+        `UPDATE chats SET last_message_at = now()
+          WHERE id IN (SELECT id FROM chats WHERE id = ANY($1) ORDER BY id FOR UPDATE)`,
+        [chatIds],
+      );
+      return tx.query(
+        `WITH input AS (
+           SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[])
+             WITH ORDINALITY AS t(chat_id, sender_id, client_id, content, ord)
+         ), m AS (
+           INSERT INTO messages (chat_id, sender_id, client_id, content)
+           SELECT i.chat_id, i.sender_id, i.client_id, i.content
+             FROM input i
+             JOIN chat_members cm ON cm.chat_id = i.chat_id AND cm.user_id = i.sender_id
+            ORDER BY i.ord
+           ON CONFLICT (sender_id, client_id) DO NOTHING
+           RETURNING *
+         )
+         SELECT ${MESSAGE_COLUMNS} FROM m JOIN users u ON u.id = m.sender_id ORDER BY m.id`,
+        [
+          messages.map((m) => m.chatId),
+          messages.map((m) => m.senderId),
+          messages.map((m) => m.clientId),
+          messages.map((m) => m.content),
+        ],
+      );
+    });
+  }
+}
