@@ -20,6 +20,9 @@ import { UsersModule } from './users/users.module';
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
+      // The process environment only: main.ts reads it before Nest starts, a .env file would
+      // be half-honoured.
+      ignoreEnvFile: true,
       validate: validateEnv,
       load: [appConfig, databaseConfig, authConfig, messagesConfig],
     }),
