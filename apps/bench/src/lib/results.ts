@@ -1,0 +1,96 @@
+import type { ProfileSummary } from './profile';
+import type { CpuUse } from './proc';
+import type {
+  ConnectResult,
+  LoginResult,
+  RateResult,
+  StormResult,
+  W1ClosedResult,
+  W1OpenResult,
+  W2StepResult,
+} from './protocol';
+
+/** One measurement: the generator's figures, the CPU of every process meanwhile, flags. */
+export interface Measured<T> {
+  label: string;
+  result: T;
+  cpu: CpuUse;
+  /** generator-bound, machine-bound, noisy: see report.ts. */
+  flags: string[];
+  profile?: ProfileSummary;
+}
+
+export type Target = 'api' | 'relay';
+
+export interface W1Side {
+  connect: ConnectResult;
+  open: (Measured<W1OpenResult> & { rowsStored?: number })[];
+  closed: Measured<W1ClosedResult>;
+}
+
+export interface W2Side {
+  connect: ConnectResult;
+  steps: (Measured<W2StepResult> & { pass: boolean })[];
+  best: (Measured<W2StepResult> & { pass: boolean }) | null;
+}
+
+export interface W5Side {
+  connect: ConnectResult;
+  storm: Measured<StormResult>;
+  memory: { sockets: number; beforeKiB: number; afterKiB: number; perSocketKiB: number };
+}
+
+export interface Row {
+  workload: string;
+  metric: string;
+  api: number | null;
+  baseline: number | null;
+  baselineName: string;
+  unit: string;
+  /** API ÷ baseline (for latencies and memory too: lower is better there). */
+  ratio: number | null;
+  target: string;
+  met: boolean | null;
+}
+
+export interface BenchResults {
+  meta: {
+    mode: 'full' | 'smoke';
+    date: string;
+    durationMs: number;
+    cores: number;
+    cpuModel: string;
+    memoryGiB: number;
+    kernel: string;
+    node: string;
+    postgres: string;
+    postgresSource: string;
+    gitCommit: string;
+    apiBuild: string;
+    /** Average cores used by processes outside the benchmark during the measurements. */
+    otherLoadCores: number;
+    notes: string[];
+  };
+  seed: { users: number; historyRows: number; historyMs: number; fkChecksSkipped: boolean };
+  ceilings: {
+    bcrypt: Measured<RateResult>;
+    pgInsert: Measured<RateResult>;
+    pgBatch: Measured<RateResult> & { batchSize: number };
+  };
+  w1: { api: W1Side; relay: W1Side };
+  w2: { api: W2Side; relay: W2Side };
+  w3: {
+    deepCursor: string;
+    rawFirst: Measured<RateResult>;
+    rawDeep: Measured<RateResult>;
+    apiFirst: Measured<RateResult>;
+    apiDeep: Measured<RateResult>;
+  };
+  w4: {
+    api: Measured<LoginResult>;
+    /** monitorEventLoopDelay inside the API during the logins, minus its 1 ms timer period. */
+    loopDelay: { p50: number; p99: number; max: number; mean: number };
+  };
+  w5: { api: W5Side; relay: W5Side };
+  rows: Row[];
+}

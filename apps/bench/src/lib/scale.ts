@@ -1,0 +1,87 @@
+/** Sizes and durations of a full run and of `--smoke`. */
+export interface Scale {
+  /** Seeded users that hold sockets (W5 connects all of them). */
+  users: number;
+  w1Pairs: number;
+  w1Rates: number[];
+  w1OpenMs: number;
+  w1DrainMs: number;
+  w1ClosedMs: number;
+  /** Sends in flight per socket in the closed loop. */
+  w1Window: number;
+  w2Members: number;
+  w2Senders: number;
+  w2StartRate: number;
+  w2StepMs: number;
+  w2MaxSteps: number;
+  w3Messages: number;
+  w3DeepOffset: number;
+  w3Concurrency: number;
+  w3Ms: number;
+  w4Concurrency: number;
+  w4Ms: number;
+  w5Sockets: number;
+  w5Rate: number;
+  w5Concurrency: number;
+  pgMs: number;
+  bcryptMs: number;
+  warmupMs: number;
+  /** The whole run is abandoned after this long. */
+  budgetMs: number;
+}
+
+export const FULL: Scale = {
+  users: 2000,
+  w1Pairs: 100,
+  w1Rates: [500, 1000, 2000],
+  w1OpenMs: 5000,
+  w1DrainMs: 3000,
+  w1ClosedMs: 5000,
+  w1Window: 1,
+  w2Members: 1000,
+  w2Senders: 10,
+  w2StartRate: 25,
+  w2StepMs: 3000,
+  w2MaxSteps: 7,
+  w3Messages: 1_000_000,
+  w3DeepOffset: 500_000,
+  w3Concurrency: 16,
+  w3Ms: 4000,
+  w4Concurrency: 8,
+  w4Ms: 5000,
+  w5Sockets: 2000,
+  w5Rate: 20,
+  w5Concurrency: 256,
+  pgMs: 3000,
+  bcryptMs: 4000,
+  warmupMs: 1000,
+  budgetMs: 9 * 60_000,
+};
+
+export const SMOKE: Scale = {
+  users: 300,
+  w1Pairs: 100,
+  w1Rates: [500, 1000, 2000],
+  w1OpenMs: 1200,
+  w1DrainMs: 2000,
+  w1ClosedMs: 1200,
+  w1Window: 1,
+  w2Members: 200,
+  w2Senders: 10,
+  w2StartRate: 50,
+  w2StepMs: 1000,
+  w2MaxSteps: 3,
+  w3Messages: 50_000,
+  w3DeepOffset: 25_000,
+  w3Concurrency: 16,
+  w3Ms: 1000,
+  w4Concurrency: 8,
+  w4Ms: 1500,
+  w5Sockets: 300,
+  w5Rate: 20,
+  w5Concurrency: 256,
+  pgMs: 1000,
+  bcryptMs: 1500,
+  warmupMs: 300,
+  budgetMs: 4 * 60_000,
+};
