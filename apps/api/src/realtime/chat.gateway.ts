@@ -71,8 +71,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   async handleConnection(socket: ChatSocket): Promise<void> {
     const { user } = socket.data;
+    let chatIds: string[];
     try {
-      const chatIds = await this.chats.memberChatIds(user.id);
+      chatIds = await this.chats.memberChatIds(user.id);
       if (socket.disconnected) return;
       await socket.join([userRoom(user.id), sessionRoom(user.sessionId), ...chatIds]);
       this.expireWithToken(socket);
@@ -88,7 +89,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     // Presence is best effort: a socket is not refused because Redis is away.
     try {
       if (await this.presence.connected(user.id, socket.id)) {
-        this.broadcaster.presence(user.id, true, await this.chats.memberChatIds(user.id));
+        this.broadcaster.presence(user.id, true, chatIds);
       }
     } catch (error) {
       this.logger.warn(`Could not record ${user.id} coming online: ${String(error)}`);
