@@ -29,7 +29,13 @@ import {
 const CHAT_KEYS = ['id', 'kind', 'lastMessage', 'lastReadId', 'members', 'title', 'unreadCount'];
 
 function member(user: TestUser): ChatMember {
-  return { id: user.id, login: user.login, fullName: user.fullName, online: expect.any(Boolean) };
+  return {
+    id: user.id,
+    login: user.login,
+    fullName: user.fullName,
+    online: expect.any(Boolean),
+    lastReadId: null,
+  };
 }
 
 function byId<T extends { id: string }>(items: T[]): T[] {

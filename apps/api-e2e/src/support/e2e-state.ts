@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { localPostgresAdminUrl, type TestApiRun } from '@chat/test-harness';
 import type { ClientConfig } from 'pg';
 
 /** Environment variables through which global setup hands the running API to the tests. */
@@ -12,57 +12,26 @@ export const E2E_ENV = {
 /** Limits the API is started with, so the rate-limit tests know where the edge is. */
 export const E2E_LIMITS = {
   failedLogins: 10,
+  /** Every test registers its own users, all from 127.0.0.1. */
+  registrationsPerAddress: 100_000,
   messageRate: 10,
   messageBurst: 60,
 } as const;
 
-/** What teardown needs to undo. Setup and teardown run in the same process. */
-export interface E2eState {
-  pid: number;
-  databaseName?: string;
-  dataDir?: string;
-  logFile: string;
+interface GlobalWithRun {
+  __API_E2E_RUN__?: TestApiRun;
 }
 
-interface GlobalWithState {
-  __API_E2E_STATE__?: { state: E2eState; child: ChildProcess };
-  __API_E2E_STOPPING__?: boolean;
+/** Setup and teardown run in the same process: teardown finds the run here. */
+export function setE2eRun(run: TestApiRun): void {
+  (globalThis as GlobalWithRun).__API_E2E_RUN__ = run;
 }
 
-/** Set by teardown, so an exit it caused is not reported as a crash. */
-export function markStopping(): void {
-  (globalThis as GlobalWithState).__API_E2E_STOPPING__ = true;
+export function getE2eRun(): TestApiRun | undefined {
+  return (globalThis as GlobalWithRun).__API_E2E_RUN__;
 }
 
-export function isStopping(): boolean {
-  return (globalThis as GlobalWithState).__API_E2E_STOPPING__ === true;
-}
-
-export function setE2eState(state: E2eState, child: ChildProcess): void {
-  (globalThis as GlobalWithState).__API_E2E_STATE__ = { state, child };
-}
-
-export function getE2eState(): { state: E2eState; child: ChildProcess } | undefined {
-  return (globalThis as GlobalWithState).__API_E2E_STATE__;
-}
-
-const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/**
- * The PostgreSQL server (trust auth) in which each run creates its own database: the local one,
- * unless E2E_PG_ADMIN_URL names another.
- */
-export function adminUrl(): string {
-  return process.env['E2E_PG_ADMIN_URL'] || DEFAULT_ADMIN_URL;
-}
-
+/** The PostgreSQL server (trust auth) on which global setup made the run's database. */
 export function adminClientConfig(): ClientConfig {
-  return { connectionString: adminUrl(), connectionTimeoutMillis: 3_000 };
-}
-
-/** The URL of database `name` on the admin server. */
-export function databaseUrl(name: string): string {
-  const url = new URL(adminUrl());
-  url.pathname = `/${name}`;
-  return url.toString();
+  return { connectionString: localPostgresAdminUrl(), connectionTimeoutMillis: 3_000 };
 }

@@ -2,6 +2,11 @@ import { Client, type ClientConfig } from 'pg';
 
 const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** The shared server's admin URL: E2E_PG_ADMIN_URL, or the machine's PostgreSQL on 5432. */
+export function localPostgresAdminUrl(): string {
+  return process.env['E2E_PG_ADMIN_URL'] || DEFAULT_ADMIN_URL;
+}
+
 export interface TestDatabase {
   name: string;
   url: string;
@@ -14,8 +19,13 @@ export interface TestDatabase {
 export class LocalPostgres {
   private constructor(readonly adminUrl: string) {}
 
+  /** A server known to be there (one the test started itself). */
+  static at(adminUrl: string): LocalPostgres {
+    return new LocalPostgres(adminUrl);
+  }
+
   /** The server, or null when it does not answer (callers then use the embedded one). */
-  static async connect(adminUrl = process.env['E2E_PG_ADMIN_URL'] || DEFAULT_ADMIN_URL) {
+  static async connect(adminUrl = localPostgresAdminUrl()) {
     const server = new LocalPostgres(adminUrl);
     try {
       await server.query('SELECT 1');

@@ -41,8 +41,9 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApiRun>
     NODE_ENV: 'test',
     ...options.env,
   };
-  // Only what this run chose: not a REDIS_URL or DATABASE_URL from the caller's shell.
+  // Only what this run chose: not a REDIS_URL, DATABASE_URL or WEB_DIR from the caller's shell.
   if (!options.env?.['REDIS_URL']) delete env['REDIS_URL'];
+  if (!options.env?.['WEB_DIR']) delete env['WEB_DIR'];
   delete env['DATABASE_URL'];
   delete env['DATA_DIR'];
   if (database) env['DATABASE_URL'] = database.url;
