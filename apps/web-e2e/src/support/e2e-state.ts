@@ -1,37 +1,19 @@
-import type { ChildProcess } from 'node:child_process';
+import type { TestApiRun } from '@chat/test-harness';
 
 /** The environment variable through which global setup hands the app's address to the tests. */
 export const E2E_BASE_URL = 'E2E_WEB_URL';
 
-/** What teardown needs to undo. Setup and teardown run in the same process. */
-export interface E2eState {
-  databaseName?: string;
-  dataDir?: string;
-  logFile: string;
+interface GlobalWithRun {
+  __WEB_E2E_RUN__?: TestApiRun;
 }
 
-interface GlobalWithState {
-  __WEB_E2E_STATE__?: { state: E2eState; child: ChildProcess };
-  __WEB_E2E_STOPPING__?: boolean;
+/** Setup and teardown run in the same process: teardown finds the run here. */
+export function setE2eRun(run: TestApiRun): void {
+  (globalThis as GlobalWithRun).__WEB_E2E_RUN__ = run;
 }
 
-const shared = globalThis as GlobalWithState;
-
-/** Set by teardown, so an exit it caused is not reported as a crash. */
-export function markStopping(): void {
-  shared.__WEB_E2E_STOPPING__ = true;
-}
-
-export function isStopping(): boolean {
-  return shared.__WEB_E2E_STOPPING__ === true;
-}
-
-export function setE2eState(state: E2eState, child: ChildProcess): void {
-  shared.__WEB_E2E_STATE__ = { state, child };
-}
-
-export function getE2eState(): { state: E2eState; child: ChildProcess } | undefined {
-  return shared.__WEB_E2E_STATE__;
+export function getE2eRun(): TestApiRun | undefined {
+  return (globalThis as GlobalWithRun).__WEB_E2E_RUN__;
 }
 
 /** The address of the API (which also serves the web app), as global setup started it. */
