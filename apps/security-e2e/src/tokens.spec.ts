@@ -128,7 +128,7 @@ describe('Tokens', () => {
 
   it('requires a numeric exp in the future (and honours nbf)', async () => {
     const secret = getApi().jwtSecret;
-    const { exp: _exp, ...noExp } = live;
+    const noExp = Object.fromEntries(Object.entries(live).filter(([key]) => key !== 'exp'));
     const vector = new Vector(
       'Tokens',
       'exp rules with the right key and a live session: no exp, exp as a string, exp null, exp past, nbf in the future',

@@ -92,15 +92,19 @@ export class SecurityApi {
 }
 
 /**
- * Starts the API for the enclosing describe block (beforeAll) and stops it (afterAll).
+ * Starts the API for the enclosing describe block (beforeAll) and stops it (afterAll), with
+ * DEFAULT_TEST_ENV unless `defaults` is false (the API's own defaults then apply).
  * Returns a getter, since the API exists only once beforeAll ran.
  */
-export function useApi(name: string, env: Record<string, string> = {}): () => SecurityApi {
+export function useApi(
+  name: string,
+  env: Record<string, string> = {},
+  options: { defaults: boolean } = { defaults: true },
+): () => SecurityApi {
   let api: SecurityApi | null = null;
   beforeAll(async () => {
-    api = new SecurityApi(
-      await startTestApi({ name: `security-${name}`, env: { ...DEFAULT_TEST_ENV, ...env } }),
-    );
+    const fullEnv = options.defaults ? { ...DEFAULT_TEST_ENV, ...env } : env;
+    api = new SecurityApi(await startTestApi({ name: `security-${name}`, env: fullEnv }));
   }, 90_000);
   afterAll(async () => {
     await api?.run.cleanUp();

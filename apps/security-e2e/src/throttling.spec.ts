@@ -1,0 +1,381 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'socket.io-client';
+import { useApi } from './support/api';
+import { describeExchange, http, isApiError, outcomeOf, type HttpResult } from './support/http';
+import { itKeepsSecretsOutOfTheLog } from './support/log-check';
+import { finishAll, Vector } from './support/report';
+import { ackOutcome, connectSocket, emitAck, isAckError, sleep } from './support/sockets';
+import { median, ms, percentile } from './support/stats';
+import {
+  openDirectChat,
+  registerUser,
+  uniqueLogin,
+  uniquePassword,
+  type TestUser,
+} from './support/users';
+
+/** The API's defaults: RATE_LIMIT_LOGIN 10 per 15 min (×5 per address), 30 sign-ups per hour. */
+const FAILED_LOGIN_LIMIT = 10;
+const ADDRESS_LOGIN_LIMIT = FAILED_LOGIN_LIMIT * 5;
+const REGISTER_LIMIT = 30;
+const MESSAGE_RATE = 10;
+const MESSAGE_BURST = 60;
+/** The one address the API trusts to set X-Forwarded-For in this file. */
+const TRUSTED_PROXY = '127.0.0.2';
+
+describe('Throttling', () => {
+  // The API's own defaults for every limit; only the trusted proxy is set.
+  const getApi = useApi('throttling', { TRUST_PROXY: TRUSTED_PROXY }, { defaults: false });
+
+  const failLogin = (loginName: string, from: string, headers: Record<string, string> = {}) =>
+    http(getApi(), '/api/auth/login', {
+      json: { login: loginName, password: uniquePassword() },
+      from,
+      headers,
+    });
+
+  it('stops failed logins for one login after the limit, from any address', async () => {
+    const api = getApi();
+    const target = await registerUser(api, { from: '127.0.1.9' });
+    const bystander = await registerUser(api, { from: '127.0.1.9' });
+    const vector = new Vector(
+      'Throttling',
+      `failed logins for one login: ${FAILED_LOGIN_LIMIT + 5} wrong passwords from 3 addresses, then the right one`,
+      `401 ×${FAILED_LOGIN_LIMIT}, then 429 rate_limited (also for the right password)`,
+    );
+    let firstRefusal = 0;
+    for (let i = 1; i <= FAILED_LOGIN_LIMIT + 5; i++) {
+      const res = await failLogin(target.login, `127.0.1.${1 + (i % 3)}`);
+      vector.saw(outcomeOf(res), res.status === 429);
+      if (res.status === 429 && firstRefusal === 0) firstRefusal = i;
+      if (i <= FAILED_LOGIN_LIMIT) {
+        vector.require(isApiError(res, 401, 'unauthorized'), describeExchange(`attempt ${i}`, res));
+      } else {
+        vector.require(isApiError(res, 429, 'rate_limited'), describeExchange(`attempt ${i}`, res));
+      }
+    }
+    const right = await http(api, '/api/auth/login', {
+      json: { login: target.login, password: target.password },
+      from: '127.0.1.5',
+    });
+    vector.saw(`right password: ${outcomeOf(right)}`, right.status === 429);
+    vector.require(
+      isApiError(right, 429, 'rate_limited'),
+      describeExchange('the right password', right),
+    );
+    // Control: another login from the same addresses is not affected.
+    const other = await http(api, '/api/auth/login', {
+      json: { login: bystander.login, password: bystander.password },
+      from: '127.0.1.2',
+    });
+    vector.require(other.status === 200, describeExchange('another login, same address', other));
+    vector.figure = `first 429 at attempt ${firstRefusal}`;
+    vector.finish();
+  });
+
+  it('does not let concurrent failed logins for one login slip past the limit', async () => {
+    const api = getApi();
+    const target = await registerUser(api, { from: '127.0.1.9' });
+    const burst = 60;
+    const vector = new Vector(
+      'Throttling',
+      `${burst} wrong passwords for one login sent at once (race on the failed-login counter)`,
+      `at most ${FAILED_LOGIN_LIMIT} evaluated (401), the rest 429`,
+    );
+    const answers = await Promise.all(
+      Array.from({ length: burst }, (_, i) => failLogin(target.login, `127.0.6.${1 + (i % 50)}`)),
+    );
+    for (const res of answers) {
+      vector.saw(outcomeOf(res), res.status === 429);
+      vector.require(
+        isApiError(res, 401, 'unauthorized') || isApiError(res, 429, 'rate_limited'),
+        describeExchange('concurrent attempt', res),
+      );
+    }
+    const evaluated = answers.filter((res) => res.status === 401).length;
+    vector.figure = `${evaluated} password guesses evaluated (limit ${FAILED_LOGIN_LIMIT})`;
+    vector.require(
+      evaluated <= FAILED_LOGIN_LIMIT,
+      `${evaluated} of ${burst} concurrent guesses were checked against the password (401), limit ${FAILED_LOGIN_LIMIT}`,
+    );
+    vector.finish();
+  });
+
+  it('stops failed logins from one client address (via the trusted proxy), not its neighbours', async () => {
+    const api = getApi();
+    const client = { 'x-forwarded-for': '203.0.113.7' };
+    const vector = new Vector(
+      'Throttling',
+      `failed logins per client address: ${ADDRESS_LOGIN_LIMIT + 2} unknown logins from one client behind the trusted proxy; a neighbour behind the same proxy`,
+      `401 ×${ADDRESS_LOGIN_LIMIT}, then 429; the neighbour 401/200`,
+    );
+    let firstRefusal = 0;
+    for (let i = 1; i <= ADDRESS_LOGIN_LIMIT + 2; i++) {
+      const res = await failLogin(uniqueLogin(), TRUSTED_PROXY, client);
+      vector.saw(outcomeOf(res), res.status === 429);
+      if (res.status === 429 && firstRefusal === 0) firstRefusal = i;
+      const expected = i <= ADDRESS_LOGIN_LIMIT ? 401 : 429;
+      vector.require(res.status === expected, describeExchange(`attempt ${i}`, res));
+    }
+    const neighbour = { 'x-forwarded-for': '203.0.113.8' };
+    const failed = await failLogin(uniqueLogin(), TRUSTED_PROXY, neighbour);
+    vector.require(failed.status === 401, describeExchange('neighbour, wrong password', failed));
+    const user = await registerUser(api, { from: '127.0.1.9' });
+    const ok = await http(api, '/api/auth/login', {
+      json: { login: user.login, password: user.password },
+      from: TRUSTED_PROXY,
+      headers: neighbour,
+    });
+    vector.require(ok.status === 200, describeExchange('neighbour, right password', ok));
+    vector.figure = `first 429 at attempt ${firstRefusal}`;
+    vector.finish();
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+    const vector = new Vector(
+      'Throttling',
+      `failed logins from an untrusted peer (127.0.4.3) rotating X-Forwarded-For on every attempt (${ADDRESS_LOGIN_LIMIT + 2} attempts)`,
+      `counted as one address: 429 after ${ADDRESS_LOGIN_LIMIT}`,
+    );
+    let firstRefusal = 0;
+    for (let i = 1; i <= ADDRESS_LOGIN_LIMIT + 2; i++) {
+      const spoofed = { 'x-forwarded-for': `198.51.100.${i}`, 'x-real-ip': `198.51.100.${i}` };
+      const res = await failLogin(uniqueLogin(), '127.0.4.3', spoofed);
+      vector.saw(outcomeOf(res), res.status === 429);
+      if (res.status === 429 && firstRefusal === 0) firstRefusal = i;
+      const expected = i <= ADDRESS_LOGIN_LIMIT ? 401 : 429;
+      vector.require(res.status === expected, describeExchange(`attempt ${i}`, res));
+    }
+    vector.figure = `first 429 at attempt ${firstRefusal || 'never'}`;
+    vector.finish();
+  });
+
+  it('limits registrations per address', async () => {
+    const api = getApi();
+    const vector = new Vector(
+      'Throttling',
+      `registrations from one address: ${REGISTER_LIMIT + 3} sign-ups; another address after (control)`,
+      `201 ×${REGISTER_LIMIT}, then 429 rate_limited; other address 201`,
+    );
+    let firstRefusal = 0;
+    for (let i = 1; i <= REGISTER_LIMIT + 3; i++) {
+      const password = uniquePassword();
+      api.remember(password);
+      const res = await http(api, '/api/auth/register', {
+        json: { login: uniqueLogin(), fullName: 'Sign-up flood', password },
+        from: '127.0.3.1',
+      });
+      api.remember((res.body as { accessToken?: string } | undefined)?.accessToken);
+      vector.saw(outcomeOf(res), res.status === 429);
+      if (res.status === 429 && firstRefusal === 0) firstRefusal = i;
+      if (i > REGISTER_LIMIT) {
+        vector.require(isApiError(res, 429, 'rate_limited'), describeExchange(`sign-up ${i}`, res));
+      } else {
+        vector.require(res.status === 201, describeExchange(`sign-up ${i}`, res));
+      }
+    }
+    const control = await registerUser(api, { from: '127.0.3.2' }).then(
+      () => 'ok',
+      (error: Error) => error.message,
+    );
+    vector.require(control === 'ok', `another address cannot register: ${control}`);
+    vector.figure = `first 429 at sign-up ${firstRefusal || 'never'}`;
+    vector.finish();
+  });
+
+  describe('message sends per user', () => {
+    let flooder: TestUser;
+    let floodChat: string;
+    let calm: TestUser;
+    let calmChat: string;
+    let calmSocket: Socket;
+
+    beforeAll(async () => {
+      const api = getApi();
+      const [a, b, c, d] = [
+        await registerUser(api, { from: '127.0.5.1' }),
+        await registerUser(api, { from: '127.0.5.1' }),
+        await registerUser(api, { from: '127.0.5.1' }),
+        await registerUser(api, { from: '127.0.5.1' }),
+      ];
+      flooder = a;
+      floodChat = (await openDirectChat(api, a, b)).id;
+      calm = c;
+      calmChat = (await openDirectChat(api, c, d)).id;
+    });
+
+    /** `count` sends one after another; the ack latency of each. */
+    async function calmSends(count: number): Promise<{ latencies: number[]; failures: string[] }> {
+      const latencies: number[] = [];
+      const failures: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const started = performance.now();
+        const ack = await emitAck(calmSocket, 'message:send', [
+          { chatId: calmChat, content: `calm ${i}`, clientId: randomUUID() },
+        ]);
+        latencies.push(performance.now() - started);
+        if (typeof ack === 'string' || !ack.ok) failures.push(ackOutcome(ack));
+        await sleep(10);
+      }
+      return { latencies, failures };
+    }
+
+    it('answers a burst of hundreds of sends with rate_limited, without slowing other users', async () => {
+      const api = getApi();
+      calmSocket = await connectSocket(api, calm.token);
+      const socket = await connectSocket(api, flooder.token);
+      const burst = 400;
+      const vector = new Vector(
+        'Throttling',
+        `one user sends ${burst} messages at once over a socket; another user sends meanwhile`,
+        `about ${MESSAGE_BURST} ok, the rest ack rate_limited; the other user never limited, ack latency not affected`,
+      );
+      const before = await calmSends(20);
+      const started = performance.now();
+      const flood = Promise.all(
+        Array.from({ length: burst }, (_, i) =>
+          emitAck(
+            socket,
+            'message:send',
+            [{ chatId: floodChat, content: `flood ${i}`, clientId: randomUUID() }],
+            15_000,
+          ),
+        ),
+      );
+      const during = await calmSends(20);
+      const acks = await flood;
+      const elapsed = (performance.now() - started) / 1000;
+      for (const ack of acks) {
+        vector.saw(ackOutcome(ack), isAckError(ack, 'rate_limited'));
+        vector.require(
+          (typeof ack !== 'string' && ack.ok) || isAckError(ack, 'rate_limited'),
+          `flood ack ${JSON.stringify(ack)}`,
+        );
+      }
+      const accepted = acks.filter((ack) => typeof ack !== 'string' && ack.ok).length;
+      const allowed = MESSAGE_BURST + Math.ceil(MESSAGE_RATE * elapsed) + 2;
+      vector.require(
+        accepted <= allowed,
+        `${accepted} of ${burst} accepted in ${elapsed.toFixed(1)} s (allowed ${allowed})`,
+      );
+      vector.require(
+        accepted >= MESSAGE_BURST - 5,
+        `only ${accepted} accepted: the burst allowance is not honoured`,
+      );
+      for (const failure of [...before.failures, ...during.failures]) {
+        vector.problem(`the calm user's send failed: ${failure}`);
+      }
+      const [p50Before, p50During] = [median(before.latencies), median(during.latencies)];
+      const [p95Before, p95During] = [
+        percentile(before.latencies, 95),
+        percentile(during.latencies, 95),
+      ];
+      vector.figure =
+        `${accepted} ok / ${burst - accepted} limited in ${elapsed.toFixed(1)} s; other user ack p50 ` +
+        `${ms(p50Before)} → ${ms(p50During)}, p95 ${ms(p95Before)} → ${ms(p95During)}`;
+      vector.require(
+        p50During <= Math.max(3 * p50Before, p50Before + 25),
+        `the other user's median ack latency went from ${ms(p50Before)} to ${ms(p50During)}`,
+      );
+      vector.finish();
+    });
+
+    it('answers a burst of REST sends with 429', async () => {
+      const api = getApi();
+      const sender = await registerUser(api, { from: '127.0.5.2' });
+      const burst = 150;
+      const vector = new Vector(
+        'Throttling',
+        `one user POSTs ${burst} messages at once over REST`,
+        `about ${MESSAGE_BURST} 201, the rest 429 rate_limited`,
+      );
+      const started = performance.now();
+      const answers: HttpResult[] = await Promise.all(
+        Array.from({ length: burst }, (_, i) =>
+          http(api, '/api/chats/all/messages', {
+            token: sender.token,
+            json: { content: `rest flood ${i}`, clientId: randomUUID() },
+          }),
+        ),
+      );
+      const elapsed = (performance.now() - started) / 1000;
+      for (const res of answers) {
+        vector.saw(outcomeOf(res), res.status === 429);
+        vector.require(
+          res.status === 201 || isApiError(res, 429, 'rate_limited'),
+          describeExchange('POST', res),
+        );
+      }
+      const accepted = answers.filter((res) => res.status === 201).length;
+      const allowed = MESSAGE_BURST + Math.ceil(MESSAGE_RATE * elapsed) + 2;
+      vector.require(
+        accepted <= allowed,
+        `${accepted} accepted in ${elapsed.toFixed(1)} s (allowed ${allowed})`,
+      );
+      vector.require(accepted < burst, 'nothing was limited');
+      vector.figure = `${accepted} created, ${burst - accepted} limited in ${elapsed.toFixed(1)} s`;
+      vector.finish();
+    });
+  });
+
+  it('never throttles normal use: a message a second for 20 s and 20 successful logins', async () => {
+    const api = getApi();
+    const user = await registerUser(api, { from: '127.0.5.3' });
+    const peer = await registerUser(api, { from: '127.0.5.3' });
+    const chat = (await openDirectChat(api, user, peer)).id;
+    const socket = await connectSocket(api, user.token);
+    const messages = new Vector(
+      'Throttling',
+      'normal use: one message a second for 20 s (socket), history and read after each',
+      'all accepted',
+    );
+    const logins = new Vector(
+      'Throttling',
+      'normal use: 20 successful logins of one user from one address, one a second',
+      'all 200',
+    );
+    const sendLoop = (async () => {
+      for (let i = 0; i < 20; i++) {
+        const tick = sleep(1_000);
+        const ack = await emitAck(socket, 'message:send', [
+          { chatId: chat, content: `steady ${i}`, clientId: randomUUID() },
+        ]);
+        const ok = typeof ack !== 'string' && ack.ok;
+        messages.saw(ackOutcome(ack), !ok);
+        messages.require(ok, `message ${i} → ${JSON.stringify(ack)}`);
+        if (typeof ack !== 'string' && ack.ok) {
+          const id = (ack.data as { id: string }).id;
+          const history = await emitAck(socket, 'chat:history', [{ chatId: chat, limit: 5 }]);
+          const read = await emitAck(socket, 'chat:read', [{ chatId: chat, upToId: id }]);
+          for (const [label, result] of [
+            ['history', history],
+            ['read', read],
+          ] as const) {
+            messages.require(
+              typeof result !== 'string' && result.ok,
+              `${label} ${i} → ${JSON.stringify(result)}`,
+            );
+          }
+        }
+        await tick;
+      }
+    })();
+    const loginLoop = (async () => {
+      for (let i = 0; i < 20; i++) {
+        const tick = sleep(1_000);
+        const res = await http(api, '/api/auth/login', {
+          json: { login: user.login, password: user.password },
+          from: '127.0.5.4',
+        });
+        api.remember((res.body as { accessToken?: string } | undefined)?.accessToken);
+        logins.saw(outcomeOf(res), res.status !== 200);
+        logins.require(res.status === 200, describeExchange(`login ${i}`, res));
+        await tick;
+      }
+    })();
+    await Promise.all([sendLoop, loginLoop]);
+    finishAll(messages, logins);
+  }, 60_000);
+
+  itKeepsSecretsOutOfTheLog(getApi, 'throttling');
+});
