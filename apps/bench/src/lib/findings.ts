@@ -20,19 +20,18 @@ const SUGGESTIONS: Record<string, string> = {
 };
 
 function profileOf(r: BenchResults, row: Row): ProfileSummary | undefined {
-  if (row.workload.startsWith('W1') && row.metric === 'max persisted throughput') {
-    return r.w1.api.closed.profile;
+  if (row.workload.startsWith('W1') && r.w1) {
+    return row.metric === 'max persisted throughput'
+      ? r.w1.api.closed.profile
+      : r.w1.api.open.find((o) => o.result.rate === 1000)?.profile;
   }
-  if (row.workload.startsWith('W1')) {
-    return r.w1.api.open.find((o) => o.result.rate === 1000)?.profile;
-  }
-  if (row.workload.startsWith('W2')) {
+  if (row.workload.startsWith('W2') && r.w2) {
     const steps = r.w2.api.steps;
     return (steps.find((s) => !s.pass) ?? steps[steps.length - 1])?.profile;
   }
-  if (row.workload.startsWith('W3')) return r.w3.apiDeep.profile;
-  if (row.workload.startsWith('W4')) return r.w4.api.profile;
-  if (row.workload.startsWith('W5')) return r.w5.api.storm.profile;
+  if (row.workload.startsWith('W3') && r.w3) return r.w3.apiDeep.profile;
+  if (row.workload.startsWith('W4') && r.w4) return r.w4.api.profile;
+  if (row.workload.startsWith('W5') && r.w5) return r.w5.api.storm.profile;
   return undefined;
 }
 

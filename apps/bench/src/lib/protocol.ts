@@ -21,13 +21,19 @@ export interface ConnectArgs {
   clients: ClientSpec[];
   /** Handshakes in flight at once. */
   concurrency: number;
+  /** Per socket. */
   timeoutMs: number;
+  /** For the whole pool: sockets not ready by then are given up. */
+  deadlineMs: number;
 }
 
 export interface ConnectResult {
   connected: number;
   failed: number;
-  errors: string[];
+  /** The users whose sockets are ready, in pool order. */
+  users: number[];
+  /** Failure reasons and how often. */
+  errors: Record<string, number>;
   wallMs: number;
   perSocket: Summary;
   frames: FrameCounts;
@@ -139,7 +145,13 @@ export interface PgArgs {
   /** insert / batch: chats with one member each to write as. */
   writers: { chatId: string; senderId: string }[];
   batchSize: number;
-  keyset: { chatId: string; before: string | null; limit: number } | null;
+  keyset: {
+    chatId: string;
+    before: string | null;
+    limit: number;
+    /** ORDER BY chat_id, id (the composite index's order) instead of the API's ORDER BY id. */
+    compositeOrder?: boolean;
+  } | null;
 }
 
 export interface LoginArgs {
@@ -201,7 +213,8 @@ export interface StormResult {
   socketsWithLoss: number;
   caughtUp: number;
   historyPages: number;
-  reconnectErrors: string[];
+  /** Failed reconnection attempts by reason (each is retried until the storm's deadline). */
+  reconnectErrors: Record<string, number>;
   frames: FrameCounts;
 }
 

@@ -32,6 +32,8 @@ export interface W2Side {
   connect: ConnectResult;
   steps: (Measured<W2StepResult> & { pass: boolean })[];
   best: (Measured<W2StepResult> & { pass: boolean }) | null;
+  /** False when even the highest rate tried passed: the figure is then a floor. */
+  ceilingReached: boolean;
 }
 
 export interface W5Side {
@@ -56,6 +58,8 @@ export interface Row {
 export interface BenchResults {
   meta: {
     mode: 'full' | 'smoke';
+    /** Workloads run (all unless --only). */
+    workloads: string[];
     date: string;
     durationMs: number;
     cores: number;
@@ -67,30 +71,37 @@ export interface BenchResults {
     postgresSource: string;
     gitCommit: string;
     apiBuild: string;
+    /** Settings of the PostgreSQL server that matter here (fsync, synchronous_commit, ...). */
+    postgresSettings: string;
     /** Average cores used by processes outside the benchmark during the measurements. */
     otherLoadCores: number;
-    notes: string[];
   };
   seed: { users: number; historyRows: number; historyMs: number; fkChecksSkipped: boolean };
-  ceilings: {
-    bcrypt: Measured<RateResult>;
+  w1?: {
+    api: W1Side;
+    relay: W1Side;
     pgInsert: Measured<RateResult>;
     pgBatch: Measured<RateResult> & { batchSize: number };
   };
-  w1: { api: W1Side; relay: W1Side };
-  w2: { api: W2Side; relay: W2Side };
-  w3: {
+  w2?: { api: W2Side; relay: W2Side };
+  w3?: {
     deepCursor: string;
     rawFirst: Measured<RateResult>;
     rawDeep: Measured<RateResult>;
+    /** The first page with ORDER BY chat_id, id: what the API's query could do. */
+    rawFirstComposite: Measured<RateResult>;
     apiFirst: Measured<RateResult>;
     apiDeep: Measured<RateResult>;
+    /** EXPLAIN ANALYZE of the API's history query on the run's data. */
+    plans: { first: string; deep: string; firstComposite: string };
   };
-  w4: {
+  w4?: {
     api: Measured<LoginResult>;
+    bcrypt: Measured<RateResult>;
     /** monitorEventLoopDelay inside the API during the logins, minus its 1 ms timer period. */
     loopDelay: { p50: number; p99: number; max: number; mean: number };
+    concurrency: number;
   };
-  w5: { api: W5Side; relay: W5Side };
+  w5?: { api: W5Side; relay: W5Side };
   rows: Row[];
 }

@@ -55,7 +55,8 @@ export class ChildRpc<C> {
 
   /** Forks `src/<entry>.ts` of this project with the harness's own ts-node set-up. */
   static start<C>(entry: string, options: { execArgv?: string[]; name: string }): ChildRpc<C> {
-    const child = fork(join(__dirname, '..', `${entry}.ts`), [], {
+    return ChildRpc.startJs<C>(join(__dirname, '..', `${entry}.ts`), {
+      name: options.name,
       execArgv: [
         ...(options.execArgv ?? []),
         '-r',
@@ -63,6 +64,13 @@ export class ChildRpc<C> {
         '-r',
         'tsconfig-paths/register',
       ],
+    });
+  }
+
+  /** Forks a file as it is (plain JavaScript unless execArgv loads ts-node). */
+  static startJs<C>(file: string, options: { execArgv?: string[]; name: string }): ChildRpc<C> {
+    const child = fork(file, [], {
+      execArgv: options.execArgv ?? [],
       env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', BENCH_CHILD: options.name },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',

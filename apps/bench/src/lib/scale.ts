@@ -10,6 +10,8 @@ export interface Scale {
   /** Sends in flight per socket in the closed loop. */
   w1Window: number;
   w2Members: number;
+  /** Connecting the members is given up after this long (the API's presence fan-out). */
+  w2ConnectMs: number;
   w2Senders: number;
   w2StartRate: number;
   w2StepMs: number;
@@ -23,6 +25,10 @@ export interface Scale {
   w5Sockets: number;
   w5Rate: number;
   w5Concurrency: number;
+  /** Connecting the sockets before the storm is given up after this long. */
+  w5ConnectMs: number;
+  /** The storm gives up on sockets not back by then. */
+  w5TimeoutMs: number;
   pgMs: number;
   bcryptMs: number;
   warmupMs: number;
@@ -34,14 +40,15 @@ export const FULL: Scale = {
   users: 2000,
   w1Pairs: 100,
   w1Rates: [500, 1000, 2000],
-  w1OpenMs: 5000,
+  w1OpenMs: 4000,
   w1DrainMs: 3000,
-  w1ClosedMs: 5000,
+  w1ClosedMs: 4000,
   w1Window: 1,
   w2Members: 1000,
+  w2ConnectMs: 45_000,
   w2Senders: 10,
   w2StartRate: 25,
-  w2StepMs: 3000,
+  w2StepMs: 2500,
   w2MaxSteps: 7,
   w3Messages: 1_000_000,
   w3DeepOffset: 500_000,
@@ -52,6 +59,8 @@ export const FULL: Scale = {
   w5Sockets: 2000,
   w5Rate: 20,
   w5Concurrency: 256,
+  w5ConnectMs: 45_000,
+  w5TimeoutMs: 45_000,
   pgMs: 3000,
   bcryptMs: 4000,
   warmupMs: 1000,
@@ -67,6 +76,7 @@ export const SMOKE: Scale = {
   w1ClosedMs: 1200,
   w1Window: 1,
   w2Members: 200,
+  w2ConnectMs: 20_000,
   w2Senders: 10,
   w2StartRate: 50,
   w2StepMs: 1000,
@@ -80,6 +90,8 @@ export const SMOKE: Scale = {
   w5Sockets: 300,
   w5Rate: 20,
   w5Concurrency: 256,
+  w5ConnectMs: 20_000,
+  w5TimeoutMs: 20_000,
   pgMs: 1000,
   bcryptMs: 1500,
   warmupMs: 300,

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import type { Client, Connection, Submittable } from 'pg';
+import { Client, type Connection, type Submittable } from 'pg';
 
 /**
  * Seeding, straight into the fresh database the API has just migrated (registering 2,000
@@ -155,43 +155,64 @@ export async function copyFrom(db: Client, sql: string, chunks: Iterable<Buffer>
 }
 
 /**
- * W3's table: `count` messages in one direct chat, alternately from its two members, with
- * contiguous ids (one COPY, nothing else writes meanwhile). Foreign-key triggers are skipped
- * for the seeding session (session_replication_role = replica) when the role allows it: the
- * rows are valid by construction.
+ * W3's table: `count` messages in one direct chat, alternately from its two members, written
+ * by `streams` parallel COPYs on connections of their own (nothing else writes meanwhile, so
+ * the ids are contiguous). Foreign-key triggers are skipped for the seeding sessions
+ * (session_replication_role = replica) when the role allows it: the rows are valid by
+ * construction. created_at takes its default (the COPY's transaction time).
  */
 export async function seedHistory(
-  db: Client,
+  url: string,
   chatId: string,
   senders: [string, string],
   count: number,
+  streams = 2,
 ): Promise<{ rows: number; ms: number; fkChecksSkipped: boolean }> {
   const started = performance.now();
   let fkChecksSkipped = true;
-  try {
-    await db.query(`SET session_replication_role = replica`);
-  } catch {
-    fkChecksSkipped = false;
-  }
-  const base = Date.now() - count * 1000;
-  function* chunks(): Generator<Buffer> {
-    const rowsPerChunk = 2000;
-    for (let from = 0; from < count; from += rowsPerChunk) {
+  const padding = 'y'.repeat(40);
+  function* chunks(from: number, to: number): Generator<Buffer> {
+    const rowsPerChunk = 4000;
+    for (let at = from; at < to; at += rowsPerChunk) {
       let text = '';
-      for (let i = from; i < Math.min(count, from + rowsPerChunk); i++) {
+      for (let i = at; i < Math.min(to, at + rowsPerChunk); i++) {
         const clientId = `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
-        const created = new Date(base + i * 1000).toISOString();
-        text += `${chatId}\t${senders[i % 2]}\t${clientId}\thistory message ${i} ${'y'.repeat(40)}\t${created}\n`;
+        text += `${chatId}\t${senders[i % 2]}\t${clientId}\thistory message ${i} ${padding}\n`;
       }
       yield Buffer.from(text);
     }
   }
-  const rows = await copyFrom(
-    db,
-    `COPY messages (chat_id, sender_id, client_id, content, created_at) FROM STDIN`,
-    chunks(),
+  const share = Math.ceil(count / streams);
+  const counts = await Promise.all(
+    Array.from({ length: streams }, async (_, k) => {
+      const db = new Client({ connectionString: url });
+      await db.connect();
+      try {
+        try {
+          await db.query(`SET session_replication_role = replica`);
+        } catch {
+          fkChecksSkipped = false;
+        }
+        return await copyFrom(
+          db,
+          `COPY messages (chat_id, sender_id, client_id, content) FROM STDIN`,
+          chunks(k * share, Math.min(count, (k + 1) * share)),
+        );
+      } finally {
+        await db.end();
+      }
+    }),
   );
-  if (fkChecksSkipped) await db.query(`RESET session_replication_role`);
-  await db.query(`VACUUM (ANALYZE) messages`);
-  return { rows, ms: performance.now() - started, fkChecksSkipped };
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    await db.query(`VACUUM (ANALYZE) messages`);
+  } finally {
+    await db.end();
+  }
+  return {
+    rows: counts.reduce((a, b) => a + b, 0),
+    ms: performance.now() - started,
+    fkChecksSkipped,
+  };
 }

@@ -21,6 +21,7 @@ import type {
   W2StepResult,
 } from '../lib/protocol';
 import { serveRpc } from '../lib/rpc';
+import { BATCH_SQL, HISTORY_SQL, HISTORY_SQL_COMPOSITE, SEND_SQL } from '../lib/sql';
 import { Latency, sleep } from '../lib/stats';
 import { ACK_OK_PREFIX, ackErrorCode, LeanSocket } from './lean-socket';
 import { content, readMarker, readMessageId, type Marker } from './payload';
@@ -127,30 +128,43 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> 
   while (!done() && performance.now() < deadline) await sleep(5);
 }
 
+/**
+ * Opens a pool's sockets, at most `concurrency` handshakes in flight. Sockets not ready by the
+ * deadline are given up; the pool keeps only the ready ones.
+ */
 async function connect(args: ConnectArgs): Promise<ConnectResult> {
-  const existing = pools.get(args.pool);
-  if (existing) throw new Error(`pool ${args.pool} is already connected`);
+  if (pools.has(args.pool)) throw new Error(`pool ${args.pool} is already connected`);
   resetFrames();
   const clients = args.clients.map((spec) => newClient(args.baseUrl, spec));
   const perSocket = new Latency();
-  const errors: string[] = [];
-  let failed = 0;
+  const errors: Record<string, number> = {};
   const started = performance.now();
+  const deadline = started + args.deadlineMs;
+  const ready: Client[] = [];
   await inFlight(clients, args.concurrency, async (client) => {
+    const left = deadline - performance.now();
+    if (left <= 0) {
+      countError(errors, 'not tried: deadline passed');
+      return;
+    }
     const t = performance.now();
     try {
-      await client.sock.open(client.auth, args.timeoutMs);
+      await client.sock.open(client.auth, Math.min(args.timeoutMs, left));
       perSocket.record(performance.now() - t);
+      ready.push(client);
     } catch (error) {
-      failed++;
-      if (errors.length < 5) errors.push((error as Error).message);
+      countError(errors, (error as Error).message);
     }
   });
   const wallMs = performance.now() - started;
-  pools.set(args.pool, { baseUrl: args.baseUrl, clients });
+  // In the order given, so that pool indexes keep their meaning when all are ready.
+  const kept = clients.filter((c) => ready.includes(c));
+  for (const client of clients) if (!kept.includes(client)) client.sock.drop();
+  pools.set(args.pool, { baseUrl: args.baseUrl, clients: kept });
   return {
-    connected: clients.length - failed,
-    failed,
+    connected: kept.length,
+    failed: clients.length - kept.length,
+    users: kept.map((c) => c.user),
     errors,
     wallMs,
     perSocket: perSocket.summary(),
@@ -413,33 +427,6 @@ async function history(args: HistoryArgs): Promise<RateResult> {
   };
 }
 
-/** The API's own statements, run by raw node-pg on the same database. */
-const SEND_SQL = `WITH chat AS (
-   UPDATE chats SET last_message_at = now()
-    WHERE id = $1
-      AND EXISTS (SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2)
-   RETURNING id
- ), m AS (
-   INSERT INTO messages (chat_id, sender_id, client_id, content)
-   SELECT id, $2, $3, $4 FROM chat
-   ON CONFLICT (sender_id, client_id) DO NOTHING
-   RETURNING *
- )
- SELECT m.id::text AS id, m.chat_id, m.sender_id, u.full_name AS sender_name,
-   m.client_id, m.content, m.created_at FROM m JOIN users u ON u.id = m.sender_id`;
-
-const BATCH_SQL = `INSERT INTO messages (chat_id, sender_id, client_id, content)
- SELECT $1, $2, c, $3 FROM unnest($4::uuid[]) AS c`;
-
-const HISTORY_SQL = `SELECT m.id::text AS id, m.chat_id, m.sender_id, u.full_name AS sender_name,
-   m.client_id, m.content, m.created_at
-   FROM messages m JOIN users u ON u.id = m.sender_id
-  WHERE m.chat_id = $1
-    AND ($2::bigint IS NULL OR m.id < $2)
-    AND ($3::bigint IS NULL OR m.id > $3)
-  ORDER BY m.id DESC
-  LIMIT $4`;
-
 async function pgBaseline(args: PgArgs): Promise<RateResult> {
   const clients = await Promise.all(
     Array.from({ length: args.concurrency }, async () => {
@@ -460,7 +447,8 @@ async function pgBaseline(args: PgArgs): Promise<RateResult> {
     if (args.kind === 'keyset') {
       const keyset = args.keyset;
       if (!keyset) throw new Error('keyset arguments missing');
-      const result = await client.query(HISTORY_SQL, [
+      const sql = keyset.compositeOrder ? HISTORY_SQL_COMPOSITE : HISTORY_SQL;
+      const result = await client.query(sql, [
         keyset.chatId,
         keyset.before,
         null,
@@ -646,7 +634,7 @@ async function storm(args: StormArgs): Promise<StormResult> {
     client.sock.drop();
   }
   const perSocket = new Latency();
-  const reconnectErrors: string[] = [];
+  const reconnectErrors: Record<string, number> = {};
   let back = 0;
   let caughtUp = 0;
   let historyPages = 0;
@@ -699,7 +687,7 @@ async function storm(args: StormArgs): Promise<StormResult> {
         back++;
         return;
       } catch (error) {
-        if (reconnectErrors.length < 5) reconnectErrors.push((error as Error).message);
+        countError(reconnectErrors, (error as Error).message);
         client.sock.drop();
         await sleep(Math.min(1000, 50 * 2 ** attempt));
       }
