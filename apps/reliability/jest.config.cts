@@ -1,0 +1,17 @@
+/*
+ * Fault tests against the built API: each file starts its own PostgreSQL (and Redis), API
+ * processes and clients, kills and restarts them. Files run one after another; a file's
+ * scenarios share one timeline (the long-offline client stays away while the others run).
+ */
+export default {
+  displayName: 'reliability',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js'],
+  maxWorkers: 1,
+  testTimeout: 120_000,
+  coverageDirectory: '../../coverage/reliability',
+};

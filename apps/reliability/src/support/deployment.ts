@@ -1,0 +1,105 @@
+import {
+  PostgresServer,
+  RedisServer,
+  startTestApi,
+  type TestApiRun,
+  type TestDatabase,
+} from '@chat/test-harness';
+import { randomBytes } from 'node:crypto';
+
+/** Limits raised so that load, not throttling, is what the scenarios measure. */
+const API_ENV = {
+  NODE_ENV: 'test',
+  BCRYPT_COST: '10',
+  MESSAGE_RATE: '1000',
+  MESSAGE_BURST: '1000',
+  RATE_LIMIT_REGISTER: '100000',
+  RATE_LIMIT_LOGIN: '1000',
+};
+
+export interface StoredRow {
+  id: string;
+  chatId: string;
+  senderId: string;
+  clientId: string;
+  content: string;
+}
+
+/**
+ * One deployment on loopback: a PostgreSQL cluster of the test's own (so it can be stopped
+ * without touching the machine's server), optionally a Redis server, and one or more API
+ * instances sharing the database, the Redis and the JWT secret.
+ */
+export class Deployment {
+  private constructor(
+    readonly name: string,
+    readonly postgres: PostgresServer,
+    readonly database: TestDatabase,
+    readonly redis: RedisServer | null,
+    readonly apis: TestApiRun[],
+  ) {}
+
+  static async start(name: string, options: { instances: number; redis: boolean }) {
+    const postgres = await PostgresServer.create(name);
+    let redis: RedisServer | null = null;
+    const apis: TestApiRun[] = [];
+    try {
+      const database = await postgres.admin.createDatabase(name);
+      redis = options.redis ? await RedisServer.start(name) : null;
+      const env: Record<string, string> = {
+        ...API_ENV,
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        ...(redis ? { REDIS_URL: redis.url } : {}),
+      };
+      for (let i = 0; i < options.instances; i++) {
+        const run = await startTestApi({ name: `${name}-${i}`, env, database });
+        run.api.onUnexpectedExit = (description) =>
+          process.stderr.write(`\n${name}: API instance ${i} ${description}\n`);
+        apis.push(run);
+      }
+      return new Deployment(name, postgres, database, redis, apis);
+    } catch (error) {
+      await Promise.all(apis.map((run) => run.cleanUp()));
+      await redis?.destroy();
+      await postgres.destroy();
+      throw error;
+    }
+  }
+
+  /** The first (or only) API instance. */
+  get api(): TestApiRun['api'] {
+    return this.apis[0].api;
+  }
+
+  baseUrl(instance = 0): string {
+    return this.apis[instance].api.baseUrl;
+  }
+
+  query<T>(sql: string, values?: unknown[]): Promise<T[]> {
+    return this.postgres.query<T>(sql, values, this.database.name);
+  }
+
+  /** Stored messages matching the filter, ascending by id. */
+  storedMessages(filter: {
+    chatIds?: string[];
+    senderIds?: string[];
+    afterId?: string | null;
+  }): Promise<StoredRow[]> {
+    return this.query<StoredRow>(
+      `SELECT m.id::text AS id, m.chat_id AS "chatId", m.sender_id::text AS "senderId",
+              m.client_id::text AS "clientId", m.content
+         FROM messages m
+        WHERE ($1::text[] IS NULL OR m.chat_id = ANY($1))
+          AND ($2::text[] IS NULL OR m.sender_id::text = ANY($2))
+          AND ($3::bigint IS NULL OR m.id > $3)
+        ORDER BY m.id`,
+      [filter.chatIds ?? null, filter.senderIds ?? null, filter.afterId ?? null],
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.apis.map((run) => run.cleanUp()));
+    await this.redis?.destroy();
+    await this.postgres.destroy();
+  }
+}
