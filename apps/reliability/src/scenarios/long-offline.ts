@@ -177,9 +177,9 @@ export class LongOffline {
         `offline for at least ${OFFLINE_MS / 60_000} minutes. Meanwhile its two peers write to ` +
         `it and to \`all\` every ${PEER_INTERVAL_MS / 1000} s, its owner writes now and then ` +
         `from another device (REST), and the other scenarios of this deployment run: the API ` +
-        `is killed and restarted, PostgreSQL is restarted, thousands of messages go to ` +
-        `\`all\`. Back online it catches up over GET messages \`after\`; GET /api/chats must ` +
-        `then count as unread exactly the missed messages from others.`,
+        `is killed and restarted, PostgreSQL is restarted, and their messages go to \`all\`. ` +
+        `Back online it catches up over GET messages \`after\`; GET /api/chats must then ` +
+        `count as unread exactly the missed messages from others.`,
       figures: [
         promise(
           'offline for',

@@ -148,6 +148,9 @@ export async function postgresRestarted(
     for (const attempt of list) counts.set(attempt.outcome, (counts.get(attempt.outcome) ?? 0) + 1);
     return [...counts.entries()].map(([kind, count]) => `${kind} ${count}`).join(', ') || 'none';
   };
+  const afterTerminationOther = afterTermination.filter(
+    (attempt) => attempt.outcome !== 'ok' && attempt.outcome !== 'unavailable',
+  ).length;
   const duringNotUnavailable = during.filter((attempt) => attempt.outcome !== 'unavailable');
   const slowestOutageAnswer = Math.max(0, ...during.map((a) => a.answeredAt - a.emittedAt));
   const healthDuring = health.filter((probe) => probe.at >= outageFrom && probe.at < outageTo);
@@ -178,6 +181,12 @@ export async function postgresRestarted(
         name: 'sends between termination and stop, by answer',
         value: tally(afterTermination),
       },
+      promise(
+        'of those, answered other than ok or `unavailable`',
+        afterTerminationOther,
+        '= 0',
+        afterTerminationOther === 0,
+      ),
       promise('sends emitted while the database was down', during.length, '> 0', during.length > 0),
       { name: 'their answers', value: tally(during) },
       promise(
