@@ -189,6 +189,8 @@ export interface StormArgs {
 }
 
 export interface StormResult {
+  /** Messages per second the sender sent to the chat meanwhile. */
+  rate: number;
   sockets: number;
   back: number;
   /** Drop → the last socket connected, in its rooms and caught up. */

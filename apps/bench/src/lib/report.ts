@@ -268,6 +268,23 @@ function costPerMessage(m: Measured<unknown>, server: Target, messages: number):
   return [us(server), server === 'api' ? us('postgres') : '–'];
 }
 
+/** "index …: N rows removed by filter, M buffers, T ms" from an EXPLAIN ANALYZE. */
+function planHeadline(plan: string): string {
+  const scan = /(Index Scan Backward using \w+|Index Scan using \w+|Seq Scan)/.exec(plan)?.[1];
+  const removed = /Rows Removed by Filter: (\d+)/.exec(plan)?.[1];
+  const buffers = /Buffers: shared hit=(\d+)(?: read=(\d+))?/.exec(plan);
+  const time = /Execution Time: ([\d.]+) ms/.exec(plan)?.[1];
+  const pages = buffers ? Number(buffers[1]) + Number(buffers[2] ?? 0) : null;
+  return [
+    scan ? `\`${scan}\`` : null,
+    removed ? `${Number(removed).toLocaleString('en-US')} rows removed by filter` : null,
+    pages !== null ? `${pages.toLocaleString('en-US')} buffers` : null,
+    time ? `${time} ms` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
 const pct = (share: number) => `${fmt(share * 100, 1)} %`;
 
 export function profileSection(title: string, p: ProfileSummary | undefined, top = 8): string {
@@ -460,23 +477,26 @@ export function renderMarkdown(r: BenchResults): string {
         [
           rowOf('raw pg, first page', w3.rawFirst, 'none'),
           rowOf('raw pg, deep page', w3.rawDeep, 'none'),
-          rowOf('raw pg, first page, ORDER BY chat_id, id', w3.rawFirstComposite, 'none'),
+          rowOf('raw pg, first page, index order', w3.rawFirstComposite, 'none'),
           rowOf('API, first page', w3.apiFirst, 'api'),
           rowOf('API, deep page', w3.apiDeep, 'api'),
         ],
       ),
       '',
-      "PostgreSQL's plans for the API's history query on this data (EXPLAIN ANALYZE after the runs):",
+      "PostgreSQL's plans on this data (EXPLAIN ANALYZE after the runs; *index order*: " +
+        '`WHERE m.chat_id >= $1 AND m.chat_id <= $1 … ORDER BY m.chat_id DESC, m.id DESC`, so ' +
+        'that only `ix_messages_chat_id_id` can give the order):',
       '',
-      '```',
-      '-- first page',
-      w3.plans.first,
-      '-- deep page',
-      w3.plans.deep,
-      '-- first page with ORDER BY m.chat_id DESC, m.id DESC',
-      w3.plans.firstComposite,
-      '```',
-      '',
+      ...w3.plans.flatMap((p) => [
+        `<details><summary>${p.title}: ${planHeadline(p.plan)}</summary>`,
+        '',
+        '```',
+        p.plan,
+        '```',
+        '',
+        '</details>',
+        '',
+      ]),
     );
   }
 
@@ -516,9 +536,11 @@ export function renderMarkdown(r: BenchResults): string {
       `${w5.api.storm.result.sockets} authenticated sockets (one user each, all members of \`all\`) ` +
         'are dropped at once (TCP reset) and reconnect at once, at most 256 handshakes in flight; ' +
         'each then pages `chat:history` forward from the last id it had seen before the drop. A ' +
-        'sender outside the storm keeps sending to `all` from 1 s before the drop until 1 s after ' +
-        'the last socket is back; every socket must end with every acked message, live or by ' +
-        'catch-up.',
+        `sender outside the storm keeps sending to \`all\` (${w5.api.storm.result.rate} msg/s) from ` +
+        '1 s before the drop until 1 s after the last socket is back; every socket must end with ' +
+        'every acked message, live or by catch-up. Failed reconnection attempts (retried until ' +
+        `the storm's deadline): API ${JSON.stringify(w5.api.storm.result.reconnectErrors)}, relay ` +
+        `${JSON.stringify(w5.relay.storm.result.reconnectErrors)}.`,
       '',
       table(
         [

@@ -88,12 +88,12 @@ export interface BenchResults {
     deepCursor: string;
     rawFirst: Measured<RateResult>;
     rawDeep: Measured<RateResult>;
-    /** The first page with ORDER BY chat_id, id: what the API's query could do. */
+    /** The first page in the composite index's order: what the API's query could do. */
     rawFirstComposite: Measured<RateResult>;
     apiFirst: Measured<RateResult>;
     apiDeep: Measured<RateResult>;
     /** EXPLAIN ANALYZE of the API's history query on the run's data. */
-    plans: { first: string; deep: string; firstComposite: string };
+    plans: { title: string; plan: string }[];
   };
   w4?: {
     api: Measured<LoginResult>;

@@ -25,8 +25,13 @@ export const HISTORY_SQL = `SELECT m.id::text AS id, m.chat_id, m.sender_id, u.f
   ORDER BY m.id DESC
   LIMIT $4`;
 
-/** The same, ordered by the composite index's own order (a suggested change for the API). */
+/**
+ * The same page, written so that only ix_messages_chat_id_id can serve it (a suggested change
+ * for the API): with `chat_id = $1` PostgreSQL drops chat_id from the ORDER BY and may walk
+ * messages_pkey backwards, filtering out every newer (or, for a last page, every older)
+ * message of other chats; a range on chat_id keeps (chat_id, id) as the order.
+ */
 export const HISTORY_SQL_COMPOSITE = HISTORY_SQL.replace(
-  'ORDER BY m.id DESC',
-  'ORDER BY m.chat_id DESC, m.id DESC',
-);
+  'WHERE m.chat_id = $1',
+  'WHERE m.chat_id >= $1 AND m.chat_id <= $1',
+).replace('ORDER BY m.id DESC', 'ORDER BY m.chat_id DESC, m.id DESC');

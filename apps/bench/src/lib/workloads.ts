@@ -262,11 +262,33 @@ export async function runW3(b: Bench): Promise<NonNullable<BenchResults['w3']>> 
       `  ${m.label}: ${Math.round(m.result.rate)}/s, p50 ${m.result.latency.p50} p99 ${m.result.latency.p99} ms`,
     );
   }
-  const plans = {
-    first: await explain(b.p.db, HISTORY_SQL, seeded.w3Chat, null),
-    deep: await explain(b.p.db, HISTORY_SQL, seeded.w3Chat, deepCursor),
-    firstComposite: await explain(b.p.db, HISTORY_SQL_COMPOSITE, seeded.w3Chat, null),
-  };
+  // Where the plan of the API's query goes wrong, and the same pages in index order.
+  const oldestInAll = (
+    await b.p.db.query<{ id: string | null }>(
+      `SELECT (min(id) + 1)::text AS id FROM messages WHERE chat_id = $1`,
+      [GLOBAL_CHAT],
+    )
+  ).rows[0]?.id;
+  const cases: [string, string, string, string | null][] = [
+    ['API query, first page of the W3 chat', HISTORY_SQL, seeded.w3Chat, null],
+    ['API query, deep page of the W3 chat', HISTORY_SQL, seeded.w3Chat, deepCursor],
+    ['index-order query, first page of the W3 chat', HISTORY_SQL_COMPOSITE, seeded.w3Chat, null],
+  ];
+  if (oldestInAll) {
+    cases.push(
+      [
+        'API query, last page of `all` (before its oldest message)',
+        HISTORY_SQL,
+        GLOBAL_CHAT,
+        oldestInAll,
+      ],
+      ['index-order query, same page', HISTORY_SQL_COMPOSITE, GLOBAL_CHAT, oldestInAll],
+    );
+  }
+  const plans: { title: string; plan: string }[] = [];
+  for (const [title, sql, chatId, before] of cases) {
+    plans.push({ title, plan: await explain(b.p.db, sql, chatId, before) });
+  }
   return { deepCursor, rawFirst, rawDeep, rawFirstComposite, apiFirst, apiDeep, plans };
 }
 

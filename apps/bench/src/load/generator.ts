@@ -103,8 +103,10 @@ async function inFlight<T>(items: T[], limit: number, task: (item: T) => Promise
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-const countError = (errors: Record<string, number>, code: string) => {
-  errors[code] = (errors[code] ?? 0) + 1;
+/** Counts an error by its message, numbers blanked so that alike errors add up. */
+const countError = (errors: Record<string, number>, message: string) => {
+  const key = message.replace(/\d+(\.\d+)?/g, 'N').slice(0, 120);
+  errors[key] = (errors[key] ?? 0) + 1;
 };
 
 const newMarker = (): Marker => ({ phase: 0, seq: 0, sender: 0, scheduledMs: 0 });
@@ -427,14 +429,23 @@ async function history(args: HistoryArgs): Promise<RateResult> {
   };
 }
 
+/**
+ * Connections of the raw node-pg loops, kept open between measurements so that their
+ * PostgreSQL backends are alive when the harness reads their CPU time at the end.
+ */
+const pgClients: PgClient[] = [];
+
+async function pgConnections(url: string, count: number): Promise<PgClient[]> {
+  while (pgClients.length < count) {
+    const client = new PgClient({ connectionString: url });
+    await client.connect();
+    pgClients.push(client);
+  }
+  return pgClients.slice(0, count);
+}
+
 async function pgBaseline(args: PgArgs): Promise<RateResult> {
-  const clients = await Promise.all(
-    Array.from({ length: args.concurrency }, async () => {
-      const client = new PgClient({ connectionString: args.url });
-      await client.connect();
-      return client;
-    }),
-  );
+  const clients = await pgConnections(args.url, args.concurrency);
   const latency = new Latency();
   const errors: Record<string, number> = {};
   let completed = 0;
@@ -474,29 +485,25 @@ async function pgBaseline(args: PgArgs): Promise<RateResult> {
       rows ??= result.rowCount ?? 0;
     }
   };
-  try {
-    await Promise.all(
-      clients.map(async (client) => {
-        for (;;) {
-          const t = performance.now();
-          if (t >= end) return;
-          try {
-            await once(client);
-            const now = performance.now();
-            if (t >= measureFrom && now <= end) {
-              completed += perOp;
-              latency.record(now - t);
-            }
-          } catch (error) {
-            countError(errors, (error as Error).message.slice(0, 80));
-            await sleep(10);
+  await Promise.all(
+    clients.map(async (client) => {
+      for (;;) {
+        const t = performance.now();
+        if (t >= end) return;
+        try {
+          await once(client);
+          const now = performance.now();
+          if (t >= measureFrom && now <= end) {
+            completed += perOp;
+            latency.record(now - t);
           }
+        } catch (error) {
+          countError(errors, (error as Error).message);
+          await sleep(10);
         }
-      }),
-    );
-  } finally {
-    await Promise.all(clients.map((c) => c.end().catch(noop)));
-  }
+      }
+    }),
+  );
   return {
     completed,
     errors,
@@ -560,7 +567,7 @@ async function logins(args: LoginArgs): Promise<LoginResult> {
             }
           } else countError(errors, `HTTP ${response.status}`);
         } catch (error) {
-          countError(errors, (error as Error).message.slice(0, 80));
+          countError(errors, (error as Error).message);
           await sleep(10);
         }
       }
@@ -647,6 +654,12 @@ async function storm(args: StormArgs): Promise<StormResult> {
    */
   const catchUp = (client: Client): Promise<void> =>
     new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('catch-up: no answer in 10 s')), 10_000);
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve();
+      };
       const page = (after: number) => {
         const request = JSON.stringify({
           chatId: args.chatId,
@@ -655,7 +668,7 @@ async function storm(args: StormArgs): Promise<StormResult> {
         });
         client.sock.emit('chat:history', request, (body) => {
           historyPages++;
-          if (!body.startsWith(ACK_OK_PREFIX)) return reject(new Error(`history: ${body}`));
+          if (!body.startsWith(ACK_OK_PREFIX)) return done(new Error(`history: ${body}`));
           const [answer] = JSON.parse(body) as [
             { data: { messages: { id: string; content: string }[]; hasMore: boolean } },
           ];
@@ -670,7 +683,7 @@ async function storm(args: StormArgs): Promise<StormResult> {
             if (id > client.lastId) client.lastId = id;
           }
           if (answer.data.hasMore && answer.data.messages.length > 0) page(last);
-          else resolve();
+          else done();
         });
       };
       page(client.cursorAtDrop);
@@ -721,6 +734,7 @@ async function storm(args: StormArgs): Promise<StormResult> {
     client.seen = null;
   }
   return {
+    rate: args.rate,
     sockets: clients.length,
     back,
     allBackMs: back === clients.length ? lastBack - dropAt : NaN,
