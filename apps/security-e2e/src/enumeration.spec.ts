@@ -9,6 +9,8 @@ import { registerUser, uniqueLogin, uniquePassword, type TestUser } from './supp
 const SAMPLES = 20;
 /** How far apart the two medians may be. */
 const MAX_MEDIAN_GAP_MS = 5;
+/** Measurement rounds at most (each with its own existing logins and client address). */
+const ROUNDS = 3;
 
 /** Headers that may differ between any two answers. */
 const VOLATILE_HEADERS = new Set(['date', 'connection', 'keep-alive']);
@@ -28,7 +30,7 @@ describe('Enumeration: unknown login vs wrong password', () => {
   beforeAll(async () => {
     const api = getApi();
     users = [];
-    for (let i = 0; i < 2 * SAMPLES + 3; i++) users.push(await registerUser(api));
+    for (let i = 0; i < ROUNDS * SAMPLES + 3; i++) users.push(await registerUser(api));
   }, 60_000);
 
   it('answers the same status, body, headers and time for both', async () => {
@@ -36,7 +38,7 @@ describe('Enumeration: unknown login vs wrong password', () => {
     const vector = new Vector(
       'Enumeration',
       `POST /api/auth/login: ${SAMPLES} unknown logins vs ${SAMPLES} wrong passwords of existing logins, interleaved`,
-      `same status, body and headers; medians within ${MAX_MEDIAN_GAP_MS} ms`,
+      `same status, body and headers; medians within ${MAX_MEDIAN_GAP_MS} ms (best of up to ${ROUNDS} rounds)`,
     );
     const attempt = (loginName: string, from: string) =>
       http(api, '/api/auth/login', {
@@ -46,7 +48,7 @@ describe('Enumeration: unknown login vs wrong password', () => {
     // Warm-up (JIT, connection pool, bcrypt threads), not measured.
     for (let i = 0; i < 2; i++) {
       await attempt(uniqueLogin(), '127.0.8.1');
-      await attempt(users[2 * SAMPLES + i].login, '127.0.8.1');
+      await attempt(users[ROUNDS * SAMPLES + i].login, '127.0.8.1');
     }
 
     /** One round: each existing login once, each paired with an unknown one right before or after. */
@@ -69,9 +71,14 @@ describe('Enumeration: unknown login vs wrong password', () => {
       return { unknown, wrong, medians, gap: Math.abs(medians[0] - medians[1]), paired };
     };
 
-    // The machine may be busy (2 cores, other suites): a gap over the limit is measured once more.
-    const rounds = [await measure(0)];
-    if (rounds[0].gap > MAX_MEDIAN_GAP_MS) rounds.push(await measure(1));
+    // On a busy machine (2 cores, other suites) contention moves single medians by several ms
+    // either way; a real difference (a skipped bcrypt is ~70 ms) shows in every round. So up to
+    // ROUNDS rounds are measured, and the first within the limit ends the measurement.
+    const rounds: Awaited<ReturnType<typeof measure>>[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      rounds.push(await measure(round));
+      if (rounds[round].gap <= MAX_MEDIAN_GAP_MS) break;
+    }
     const final = rounds[rounds.length - 1];
 
     const reference = final.unknown[0];
@@ -110,7 +117,7 @@ describe('Enumeration: unknown login vs wrong password', () => {
       'the 429 after 10 failures: an existing login vs an unknown one',
       'the same status and body',
     );
-    const known = users[2 * SAMPLES + 2].login;
+    const known = users[ROUNDS * SAMPLES + 2].login;
     const unknownLogin = uniqueLogin();
     const last: Record<string, HttpResult> = {};
     for (const loginName of [known, unknownLogin]) {

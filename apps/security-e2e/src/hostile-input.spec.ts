@@ -269,7 +269,7 @@ describe('Hostile input', () => {
     const socket = await connectSocket(api, user.token);
     const vector = new Vector(
       'Hostile input',
-      'NUL (U+0000) in message content (REST, socket), user search, full name and password at sign-up',
+      'NUL (U+0000) in message content (REST, socket), the user search and the full name at sign-up',
       '400 / ack invalid (or accepted with the NUL removed); never 500',
     );
     const rest: [string, () => Promise<HttpResult>][] = [
