@@ -513,7 +513,10 @@ export function renderMarkdown(r: BenchResults): string {
       'Event-loop delay of the API during the logins, two ways. In-process: ' +
         '`monitorEventLoopDelay` (1 ms resolution) installed through the inspector, its 1 ms ' +
         `period subtracted: p50 ${fmt(w4.loopDelay.p50, 2)}, p99 **${fmt(w4.loopDelay.p99, 2)} ms**, ` +
-        `max ${fmt(w4.loopDelay.max, 2)} ms. From outside: one socket sends an invalid \`typing\` ` +
+        `max ${fmt(w4.loopDelay.max, 2)} ms; for comparison, p99 ${fmt(w4.loopDelayIdleApi.p99, 2)} ms ` +
+        '(max ' +
+        `${fmt(w4.loopDelayIdleApi.max, 2)} ms) while the bcrypt ceiling hashed in its own process and ` +
+        'the API only idled. From outside: one socket sends an invalid `typing` ' +
         'every 10 ms (rejected by the validation pipe, no database): round trip p50 / p99 ' +
         `${lat(w4.api.result.probeIdle)} ms idle, ${lat(w4.api.result.probeLoad)} ms during the logins.`,
       '',

@@ -55,6 +55,13 @@ export interface Row {
   met: boolean | null;
 }
 
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
 export interface BenchResults {
   meta: {
     mode: 'full' | 'smoke';
@@ -99,7 +106,9 @@ export interface BenchResults {
     api: Measured<LoginResult>;
     bcrypt: Measured<RateResult>;
     /** monitorEventLoopDelay inside the API during the logins, minus its 1 ms timer period. */
-    loopDelay: { p50: number; p99: number; max: number; mean: number };
+    loopDelay: LoopDelay;
+    /** The same histogram while the bcrypt ceiling ran in its own process (the API idle). */
+    loopDelayIdleApi: LoopDelay;
     concurrency: number;
   };
   w5?: { api: W5Side; relay: W5Side };

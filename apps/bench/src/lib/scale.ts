@@ -16,6 +16,8 @@ export interface Scale {
   w2StartRate: number;
   w2StepMs: number;
   w2MaxSteps: number;
+  /** The rate search of one target stops once it has taken this long. */
+  w2SearchMs: number;
   w3Messages: number;
   w3DeepOffset: number;
   w3Concurrency: number;
@@ -40,31 +42,32 @@ export const FULL: Scale = {
   users: 2000,
   w1Pairs: 100,
   w1Rates: [500, 1000, 2000],
-  w1OpenMs: 4000,
+  w1OpenMs: 3000,
   w1DrainMs: 3000,
-  w1ClosedMs: 4000,
+  w1ClosedMs: 3000,
   w1Window: 1,
   w2Members: 1000,
-  w2ConnectMs: 45_000,
+  w2ConnectMs: 30_000,
   w2Senders: 10,
   w2StartRate: 5,
-  w2StepMs: 2500,
+  w2StepMs: 2000,
   w2MaxSteps: 9,
+  w2SearchMs: 35_000,
   w3Messages: 1_000_000,
   w3DeepOffset: 500_000,
   w3Concurrency: 16,
-  w3Ms: 4000,
+  w3Ms: 3000,
   w4Concurrency: 8,
-  w4Ms: 5000,
+  w4Ms: 4000,
   w5Sockets: 2000,
   w5Rate: 5,
   w5Concurrency: 256,
-  w5ConnectMs: 45_000,
-  w5TimeoutMs: 45_000,
-  pgMs: 3000,
-  bcryptMs: 4000,
-  warmupMs: 1000,
-  budgetMs: 9 * 60_000,
+  w5ConnectMs: 35_000,
+  w5TimeoutMs: 35_000,
+  pgMs: 2500,
+  bcryptMs: 3000,
+  warmupMs: 500,
+  budgetMs: 8 * 60_000,
 };
 
 export const SMOKE: Scale = {
@@ -81,6 +84,7 @@ export const SMOKE: Scale = {
   w2StartRate: 10,
   w2StepMs: 1000,
   w2MaxSteps: 5,
+  w2SearchMs: 12_000,
   w3Messages: 50_000,
   w3DeepOffset: 25_000,
   w3Concurrency: 16,
