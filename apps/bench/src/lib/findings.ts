@@ -62,7 +62,7 @@ function writerAdvice(r: BenchResults): string[] {
 
 type Advice = (r: BenchResults) => string[];
 
-const ADVICE: Record<string, Advice> = {
+const ADVICE: Partial<Record<string, Advice>> = {
   'send→deliver p99': (r) => {
     const o = r.w1?.api.open.find((x) => x.result.rate === 1000);
     const relay = r.w1?.relay.open.find((x) => x.result.rate === 1000);
@@ -239,7 +239,7 @@ export function findings(r: BenchResults): string[] {
         '',
       );
     }
-    const advice: Advice | undefined = ADVICE[row.metric];
+    const advice = ADVICE[row.metric];
     const group = GROUP[row.metric] ?? row.metric;
     if (advice && !printed.has(group)) {
       printed.add(group);
