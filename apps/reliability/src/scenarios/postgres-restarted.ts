@@ -1,4 +1,4 @@
-import { GLOBAL_CHAT_ID } from '@chat/shared-types';
+import { GLOBAL_CHAT_ID, HANDSHAKE_UNAUTHORIZED } from '@chat/shared-types';
 import { randomUUID } from 'node:crypto';
 import {
   ChatClient,
@@ -7,7 +7,15 @@ import {
   type SentMessage,
 } from '../support/chat-client';
 import type { Deployment } from '../support/deployment';
-import { healthStatus, newestId, openDirectChat, registerUsers, uniqueTag } from '../support/http';
+import {
+  healthStatus,
+  newestId,
+  openDirectChat,
+  registerUsers,
+  rest,
+  uniqueTag,
+} from '../support/http';
+import { openSession } from '../support/sockets';
 import { promise, type ScenarioReport } from '../support/report';
 import { ms, seconds, sleep } from '../support/timing';
 import type { Timeline } from '../support/timeline';
@@ -91,7 +99,14 @@ export async function postgresRestarted(
   timeline.record('postgres-stopped');
   await deployment.postgres.stop('fast');
   const outageFrom = Date.now();
-  await sleep(OUTAGE_MS);
+  // A client that (re)connects now must not be told its valid token is bad.
+  const [handshake, me] = await Promise.all([
+    handshakeOutcome(baseUrl, users[0].token),
+    rest(baseUrl, 'GET', '/api/users/me', { token: users[0].token, timeoutMs: 5_000 })
+      .then((answer) => String(answer.status))
+      .catch(() => 'no answer'),
+  ]);
+  await sleep(Math.max(0, OUTAGE_MS - (Date.now() - outageFrom)));
   // Until the server is spawned again it is certainly down: the outage window ends here.
   const outageTo = Date.now();
   await deployment.postgres.start();
@@ -173,8 +188,9 @@ export async function postgresRestarted(
       `(ack timeout ${ACK_TIMEOUT_MS / 1000} s, retries with the same clientId) while health ` +
       `is polled every 200 ms. After 2 s every database session of the API is ended with ` +
       `pg_terminate_backend; 2 s later the test's own PostgreSQL is stopped (fast shutdown) ` +
-      `for ${OUTAGE_MS / 1000} s and started again on the same port and data. The machine's ` +
-      `shared PostgreSQL is not touched.`,
+      `for ${OUTAGE_MS / 1000} s and started again on the same port and data; meanwhile a ` +
+      `new socket handshake and GET /api/users/me are tried with a valid token. The ` +
+      `machine's shared PostgreSQL is not touched.`,
     figures: [
       { name: 'sessions terminated (pg_terminate_backend)', value: terminated },
       {
@@ -197,6 +213,13 @@ export async function postgresRestarted(
       ),
       { name: 'slowest answer during the outage', value: ms(slowestOutageAnswer) },
       promise('false ok (acked, not stored)', falseOk, '= 0', falseOk === 0),
+      promise('GET /api/users/me with a valid token during the outage', me, '503', me === '503'),
+      promise(
+        'socket handshake with a valid token during the outage',
+        handshake,
+        'not `unauthorized` (clients sign out on it)',
+        handshake !== `connect_error: ${HANDSHAKE_UNAUTHORIZED}`,
+      ),
       promise(
         'health during the outage (probes answered 503)',
         `${healthDuring.length - healthDuringNot503} of ${healthDuring.length}`,
@@ -243,4 +266,17 @@ export async function postgresRestarted(
       ...loss.details.slice(0, 5),
     ],
   };
+}
+
+/** `session`, or how the handshake failed. */
+async function handshakeOutcome(baseUrl: string, token: string): Promise<string> {
+  try {
+    const socket = await openSession(baseUrl, token, 5_000);
+    socket.disconnect();
+    return 'session';
+  } catch (error) {
+    const message = (error as Error).message;
+    const refused = /^connect_error from \S+: (.*)$/.exec(message);
+    return refused ? `connect_error: ${refused[1]}` : message;
+  }
 }
