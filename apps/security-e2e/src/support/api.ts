@@ -13,12 +13,17 @@ export const DEFAULT_TEST_ENV: Readonly<Record<string, string>> = {
 
 /** The API one spec file attacks, and what the file learnt about it. */
 export class SecurityApi {
-  /** Every token and password the tests sent or received: none may appear in the API's log. */
-  readonly secrets = new Set<string>();
   /** Exits nobody asked for (a crash). */
   readonly unexpectedExits: string[] = [];
 
-  constructor(readonly run: TestApiRun) {
+  /**
+   * `secrets`: every token and password the tests sent or received, none of which may appear
+   * in the API's log (instances of one deployment share the set).
+   */
+  constructor(
+    readonly run: TestApiRun,
+    readonly secrets = new Set<string>(),
+  ) {
     run.api.onUnexpectedExit = (description) => this.unexpectedExits.push(description);
   }
 
