@@ -44,6 +44,8 @@ describe('when the database goes away', () => {
       body: { status: 'error', db: 'down', redis: 'off' },
     });
     expect(socket.connected).toBe(true);
+    // A new socket is not told its valid token is bad: it may retry, not sign out.
+    await expect(t.connect(ann.accessToken)).rejects.toMatchObject({ message: 'unavailable' });
 
     await proxy.restore();
     let retried: Ack<Message> | undefined;

@@ -18,6 +18,7 @@ import {
 } from '@chat/shared-types';
 import { AuthService } from '../auth/auth.service';
 import { ChatsService } from '../chats/chats.service';
+import { mapError } from '../common/error-mapping';
 import { WsExceptionFilter } from '../common/filters/ws-exception.filter';
 import { createValidationPipe } from '../common/validation';
 import { MessagesService } from '../messages/messages.service';
@@ -65,7 +66,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
           socket.data.user = user;
           next();
         })
-        .catch(() => next(new Error(HANDSHAKE_UNAUTHORIZED)));
+        .catch((error: unknown) => {
+          // A database outage is not the client's fault: it should retry, not sign out.
+          const { code } = mapError(error);
+          next(new Error(code === 'unauthorized' ? HANDSHAKE_UNAUTHORIZED : code));
+        });
     });
   }
 
