@@ -1,5 +1,6 @@
 /*
- * Each spec file starts the built API (dist/apps/api/main.js) on a fresh database of its own,
+ * Named jest.e2e.config.cts so that the @nx/jest plugin infers no `test` target: the battery
+ * runs only as `e2e`, after the API build. Each spec file starts the built API (dist/apps/api/main.js) on a fresh database of its own,
  * with the limits it probes. Files run one after another; global teardown writes
  * docs/security.md from what every file recorded.
  */
