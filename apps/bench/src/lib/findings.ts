@@ -172,10 +172,12 @@ function presenceAdvice(r: BenchResults): string[] {
         : '') +
       `; the storm another ${n(api.storm.result.frames.presence)}. In the storm's profile ` +
       `\`presence\` was ${presence ? pct(presence.share) : '?'} of the busy time (inclusive) and ` +
-      `\`writev\` ${writev ? pct(writev.share) : '?'}. The event loop falls behind, pool checkouts ` +
-      'time out ("timeout exceeded when trying to connect" in the API log) and the handshake ' +
-      `middleware answers those with \`unauthorized\`: reconnection attempts refused: ` +
-      `${JSON.stringify(api.storm.result.reconnectErrors)}.`,
+      `\`writev\` ${writev ? pct(writev.share) : '?'}.` +
+      (Object.keys(api.storm.result.reconnectErrors).length
+        ? ' The event loop falls behind, pool checkouts time out ("timeout exceeded when trying ' +
+          'to connect" in the API log) and the handshake middleware answers those with ' +
+          `\`unauthorized\`. Failed reconnection attempts: ${JSON.stringify(api.storm.result.reconnectErrors)}.`
+        : ''),
     '- Coalesce presence: collect online/offline changes and flush them once per 0.5–1 s as one ' +
       'event per room (e.g. `presence` carrying a list; a contract addition), or send presence ' +
       'only to direct chats and let clients ask for the members of `all` they display. Either ' +
@@ -204,12 +206,56 @@ function profileOf(r: BenchResults, row: Row): ProfileSummary | undefined {
   return undefined;
 }
 
+/** What the run showed besides the targets. */
+export function otherFindings(r: BenchResults): string[] {
+  const out: string[] = [];
+  const w3 = r.w3;
+  if (w3 && w3.rawFirstComposite.result.rate > 2 * w3.rawFirst.result.rate) {
+    out.push(
+      `- **History's first page is slow on a big chat** (the API keeps pace with raw node-pg ` +
+        `running the same SQL: both are slow): ${n(w3.apiFirst.result.rate)} pages/s ` +
+        `against ${n(w3.apiDeep.result.rate)} for a page ${n(w3.deepOffset)} deep. The same page in index ` +
+        `order ran at ${n(w3.rawFirstComposite.result.rate)} pages/s: see "History" below.`,
+    );
+  }
+  const w5 = r.w5;
+  if (w5) {
+    const refused = { ...w5.api.connect.errors };
+    for (const [k, v] of Object.entries(w5.api.storm.result.reconnectErrors)) {
+      refused[k] = (refused[k] ?? 0) + v;
+    }
+    if (Object.keys(refused).length) {
+      out.push(
+        `- **Sockets refused or timed out while the API was busy** (connecting and the storm): ` +
+          `${JSON.stringify(refused)}. \`connect_error: unauthorized\` here is not a bad token: ` +
+          'the handshake middleware turns any error of `authenticate` (a pool checkout timeout ' +
+          'included) into `unauthorized`, which makes a client sign the user out.',
+      );
+    }
+    const miss =
+      w5.api.storm.result.newestCursorWouldMiss + w5.relay.storm.result.newestCursorWouldMiss;
+    if (miss > 0) {
+      out.push(
+        `- **Catching up from the newest message held loses messages.** In the storm, ` +
+          `${n(w5.api.storm.result.newestCursorWouldMiss)} (API) and ` +
+          `${n(w5.relay.storm.result.newestCursorWouldMiss)} (relay) messages came back from ` +
+          'catch-up that a client paging from the newest message it held would have skipped: ' +
+          'live `message:new` events that arrive between `session` and the catch-up (or between ' +
+          'its pages) move that cursor past the gap. The harness pages from the id it had at ' +
+          "the drop; apps/web's `MessagesStore.catchUp` pages from the newest message held.",
+      );
+    }
+  }
+  if (out.length === 0) return [];
+  return ['## Other findings', '', ...out, ''];
+}
+
 export function findings(r: BenchResults): string[] {
   const missed = r.rows.filter((row) => row.met === false);
   const out = ['## Targets not met, why, and what would close them', ''];
   if (missed.length === 0) {
-    out.push('Every target was met in this run.');
-    return out;
+    out.push('Every target was met in this run.', '');
+    return [...out, ...otherFindings(r)];
   }
   const printed = new Set<string>();
   for (const row of missed) {
@@ -248,5 +294,5 @@ export function findings(r: BenchResults): string[] {
       out.push('The same causes and changes as above.', '');
     }
   }
-  return out;
+  return [...out, ...otherFindings(r)];
 }

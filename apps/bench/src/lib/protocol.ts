@@ -193,18 +193,20 @@ export interface StormResult {
   rate: number;
   sockets: number;
   back: number;
-  /** Drop → the last socket connected, in its rooms and caught up. */
+  /** Drop → the last socket connected, in its rooms and caught up (NaN if not all were). */
   allBackMs: number;
+  /** The storm's deadline. */
+  timeoutMs: number;
   perSocket: Summary;
   acked: number;
   ackErrors: Record<string, number>;
-  /** (socket, acked message) pairs that the socket never saw, live or by catch-up. */
+  /** (socket, acked message) pairs that a reconnected socket never saw, live or by catch-up. */
   lost: number;
   /**
    * Where the lost ones were, against the socket's cursor (the last id it had seen): below the
    * cursor at the drop (arrived out of order, or never), between that cursor and the cursor
    * after catch-up (the history should have returned it), after catch-up (live delivery
-   * missed), or on sockets closed at the end.
+   * missed); and, not counted in `lost`, the messages of sockets not back by the deadline.
    */
   lostWhere: {
     beforeDrop: number;
@@ -214,6 +216,12 @@ export interface StormResult {
   };
   socketsWithLoss: number;
   caughtUp: number;
+  /**
+   * Messages the catch-up returned that a client paging from the newest message it held
+   * (rather than from its cursor at the drop) would have skipped: live messages that arrived
+   * between `session` and the catch-up had moved that cursor past them.
+   */
+  newestCursorWouldMiss: number;
   historyPages: number;
   /** Failed reconnection attempts by reason (each is retried until the storm's deadline). */
   reconnectErrors: Record<string, number>;

@@ -95,6 +95,12 @@ export function summaryRows(r: BenchResults): Row[] {
       const step = w2[side].best;
       return step ? step.result.rate * step.result.members : 0;
     };
+    const below = (side: Target) => {
+      const first = w2[side].steps[0];
+      return w2[side].best || !first
+        ? undefined
+        : `< ${fmt(first.result.rate * first.result.members)} /s (no rate passed)`;
+    };
     add({
       workload: `W2 fan-out in all, ${w2.api.connect.connected} members`,
       metric: 'deliveries/s, p99 < 250 ms, all delivered',
@@ -104,6 +110,8 @@ export function summaryRows(r: BenchResults): Row[] {
       unit: '/s',
       target: '≥ 0.8× relay',
       met: atLeast(best('api'), best('relay'), 0.8),
+      apiText: below('api'),
+      baselineText: below('relay'),
     });
   }
   if (r.w3) {
@@ -176,8 +184,16 @@ export function summaryRows(r: BenchResults): Row[] {
     const w5 = r.w5;
     const api = w5.api.storm.result;
     const relay = w5.relay.storm.result;
+    const asked = w5.requested;
+    const label =
+      `W5 reconnect storm, ${api.sockets} sockets` +
+      (api.sockets < asked ? ` (of ${asked} asked: the API connected only these)` : '');
+    const notBack = (s: typeof api) =>
+      s.back < s.sockets
+        ? `> ${fmt(s.timeoutMs / 1000)} s (${s.back}/${s.sockets} back by the deadline)`
+        : undefined;
     add({
-      workload: `W5 reconnect storm, ${api.sockets} sockets`,
+      workload: label,
       metric: 'drop → all back and caught up',
       api: api.allBackMs,
       baseline: relay.allBackMs,
@@ -185,17 +201,20 @@ export function summaryRows(r: BenchResults): Row[] {
       unit: 'ms',
       target: '≤ 2× relay',
       met: api.back === api.sockets && atMost(api.allBackMs, relay.allBackMs, 2),
+      apiText: notBack(api),
+      baselineText: notBack(relay),
     });
     add({
-      workload: `W5 reconnect storm, ${api.sockets} sockets`,
+      workload: label,
       metric: 'messages lost (socket × message)',
       api: api.lost,
       baseline: relay.lost,
       baselineName: 'relay',
       unit: '',
       target: 'API 0',
-      met: api.lost === 0 && api.back === api.sockets && api.acked > 0,
+      met: api.lost === 0 && api.acked > 0,
       ratio: null,
+      apiText: api.back < api.sockets ? `${api.lost} (on the ${api.back} sockets back)` : undefined,
     });
     add({
       workload: `Memory, ${w5.api.memory.sockets} sockets`,
@@ -217,8 +236,9 @@ function rowCells(row: Row): string[] {
   return [
     row.workload,
     row.metric,
-    `${fmt(row.api)} ${row.unit}`.trim(),
-    row.baseline === null ? '–' : `${fmt(row.baseline)} (${row.baselineName})`,
+    row.apiText ?? `${fmt(row.api)} ${row.unit}`.trim(),
+    row.baselineText ??
+      (row.baseline === null ? '–' : `${fmt(row.baseline)} (${row.baselineName})`),
     row.ratio === null ? '–' : `${fmt(row.ratio, 2)}×`,
     row.target,
   ];
@@ -463,13 +483,14 @@ export function renderMarkdown(r: BenchResults): string {
       ...cpuCells(x, server),
     ];
     out.push(
-      '## W3 — history',
+      '## W3 — History',
       '',
       `${r.seed.historyRows.toLocaleString('en-US')} messages in one direct chat, seeded with COPY in ` +
         `${fmt(r.seed.historyMs / 1000, 1)} s` +
         (r.seed.fkChecksSkipped ? ' (foreign-key triggers off for that session)' : '') +
         ', then VACUUM ANALYZE; later workloads add newer messages in other chats. Pages of 50 at ' +
-        `concurrency 16: the newest page, and the page before id ${w3.deepCursor} (that far deep). ` +
+        `concurrency 16: the newest page, and the page before id ${w3.deepCursor} ` +
+        `(${w3.deepOffset.toLocaleString('en-US')} messages deep). ` +
         "API: `chat:history` over 16 sockets; raw: the API's SQL over 16 node-pg connections.",
       '',
       table(

@@ -53,6 +53,9 @@ export interface Row {
   ratio: number | null;
   target: string;
   met: boolean | null;
+  /** Shown instead of the figures when they alone would mislead (e.g. "> 35 s, 1,053/1,179 back"). */
+  apiText?: string;
+  baselineText?: string;
 }
 
 export interface LoopDelay {
@@ -93,6 +96,8 @@ export interface BenchResults {
   w2?: { api: W2Side; relay: W2Side };
   w3?: {
     deepCursor: string;
+    /** How many newer messages of the chat the deep cursor skips. */
+    deepOffset: number;
     rawFirst: Measured<RateResult>;
     rawDeep: Measured<RateResult>;
     /** The first page in the composite index's order: what the API's query could do. */
@@ -111,6 +116,6 @@ export interface BenchResults {
     loopDelayIdleApi: LoopDelay;
     concurrency: number;
   };
-  w5?: { api: W5Side; relay: W5Side };
+  w5?: { api: W5Side; relay: W5Side; /** Sockets asked for. */ requested: number };
   rows: Row[];
 }

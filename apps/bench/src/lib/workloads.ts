@@ -17,6 +17,7 @@ const TARGETS = ['api', 'relay'] as const;
 export async function runW5(b: Bench): Promise<NonNullable<BenchResults['w5']>> {
   const { scale } = b;
   let users = b.seeded.bench.slice(0, scale.w5Sockets);
+  const requested = users.length;
   const out = {} as Record<Target, W5Side>;
   for (const target of TARGETS) {
     log(`W5 reconnect storm, and memory per socket: ${target}`);
@@ -70,7 +71,7 @@ export async function runW5(b: Bench): Promise<NonNullable<BenchResults['w5']>> 
     await b.disconnect(`w5s-${target}`);
     out[target] = { connect, storm, memory };
   }
-  return out;
+  return { ...out, requested };
 }
 
 export async function runW1(b: Bench): Promise<NonNullable<BenchResults['w1']>> {
@@ -292,7 +293,16 @@ export async function runW3(b: Bench): Promise<NonNullable<BenchResults['w3']>> 
   for (const [title, sql, chatId, before] of cases) {
     plans.push({ title, plan: await explain(b.p.db, sql, chatId, before) });
   }
-  return { deepCursor, rawFirst, rawDeep, rawFirstComposite, apiFirst, apiDeep, plans };
+  return {
+    deepCursor,
+    deepOffset: scale.w3DeepOffset,
+    rawFirst,
+    rawDeep,
+    rawFirstComposite,
+    apiFirst,
+    apiDeep,
+    plans,
+  };
 }
 
 /** The plan PostgreSQL picks for a history query (custom plan, as node-pg runs it). */

@@ -42,6 +42,8 @@ interface Client {
   /** lastId when the storm dropped the socket, and once it had caught up. */
   cursorAtDrop: number;
   lastIdAtBack: number;
+  /** The newest id held when the catch-up started (live messages may have moved it). */
+  newestHeldAtCatchUp: number;
 }
 
 interface Pool {
@@ -74,6 +76,7 @@ function newClient(baseUrl: string, spec: ClientSpec): Client {
     seen: null,
     cursorAtDrop: 0,
     lastIdAtBack: 0,
+    newestHeldAtCatchUp: 0,
   };
   client.sock.onEvent = (frame) => {
     if (startsWith(frame, MESSAGE_NEW)) {
@@ -645,6 +648,7 @@ async function storm(args: StormArgs): Promise<StormResult> {
   let back = 0;
   let caughtUp = 0;
   let historyPages = 0;
+  let newestCursorWouldMiss = 0;
   let lastBack = dropAt;
   const deadline = dropAt + args.timeoutMs;
   /**
@@ -676,6 +680,9 @@ async function storm(args: StormArgs): Promise<StormResult> {
           for (const message of answer.data.messages) {
             const id = Number(message.id);
             if (message.content.startsWith(`b|${args.phase}|`)) {
+              // Not received live, and older than what the socket already held: a client that
+              // pages from its newest message would never have asked for it.
+              if (!client.seen?.has(id) && id < client.newestHeldAtCatchUp) newestCursorWouldMiss++;
               client.seen?.add(id);
               caughtUp++;
             }
@@ -692,6 +699,7 @@ async function storm(args: StormArgs): Promise<StormResult> {
     for (let attempt = 0; performance.now() < deadline; attempt++) {
       try {
         await client.sock.open(client.auth, Math.max(1, deadline - performance.now()));
+        client.newestHeldAtCatchUp = client.lastId;
         await catchUp(client);
         client.lastIdAtBack = client.lastId;
         const now = performance.now();
@@ -723,9 +731,12 @@ async function storm(args: StormArgs): Promise<StormResult> {
     let missing = 0;
     for (const id of ackedIds) {
       if (client.seen?.has(id)) continue;
+      if (!client.sock.ready) {
+        lostWhere.onClosedSockets++;
+        continue;
+      }
       missing++;
-      if (!client.sock.ready) lostWhere.onClosedSockets++;
-      else if (id <= client.cursorAtDrop) lostWhere.beforeDrop++;
+      if (id <= client.cursorAtDrop) lostWhere.beforeDrop++;
       else if (id <= client.lastIdAtBack) lostWhere.inCatchUpRange++;
       else lostWhere.afterCatchUp++;
     }
@@ -738,6 +749,7 @@ async function storm(args: StormArgs): Promise<StormResult> {
     sockets: clients.length,
     back,
     allBackMs: back === clients.length ? lastBack - dropAt : NaN,
+    timeoutMs: args.timeoutMs,
     perSocket: perSocket.summary(),
     acked: ackedIds.length,
     ackErrors,
@@ -745,6 +757,7 @@ async function storm(args: StormArgs): Promise<StormResult> {
     lostWhere,
     socketsWithLoss,
     caughtUp,
+    newestCursorWouldMiss,
     historyPages,
     reconnectErrors,
     frames: resetFrames(),
