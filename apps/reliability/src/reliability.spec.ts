@@ -4,6 +4,7 @@ import { ordering } from './scenarios/ordering';
 import { postgresRestarted } from './scenarios/postgres-restarted';
 import { redisRestarted } from './scenarios/redis-restarted';
 import { twoInstances } from './scenarios/two-instances';
+import { ChatClient } from './support/chat-client';
 import { Deployment } from './support/deployment';
 import { publish, unmet, type ScenarioReport } from './support/report';
 import { Timeline } from './support/timeline';
@@ -31,6 +32,7 @@ describe('reliability: one API instance on a PostgreSQL of its own', () => {
 
   afterAll(async () => {
     offline?.abort();
+    ChatClient.closeAll();
     await deployment?.close();
   }, 60_000);
 
@@ -64,7 +66,7 @@ describe('reliability: one API instance on a PostgreSQL of its own', () => {
 
     it('Redis restarted: after reconnect and catch-up no client misses a message', async () => {
       judge(await redisRestarted(pair, scaleOut));
-    }, 120_000);
+    }, 180_000);
   });
 
   it(

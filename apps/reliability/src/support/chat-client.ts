@@ -149,6 +149,13 @@ export interface ChatClientOptions {
  * deduplicates by id. It records what happened, for the scenarios' figures.
  */
 export class ChatClient {
+  /** Every client not closed yet, so a failed scenario leaves no socket reconnecting. */
+  private static readonly open = new Set<ChatClient>();
+
+  static closeAll(): void {
+    for (const client of [...ChatClient.open]) client.close();
+  }
+
   readonly views = new Map<string, ChatView>();
   readonly socket: ChatSocket;
   /** Catch-up durations, session event to caught up, in ms. */
@@ -174,6 +181,7 @@ export class ChatClient {
   private sessionAt = 0;
 
   constructor(readonly options: ChatClientOptions) {
+    ChatClient.open.add(this);
     this.socket = io(options.baseUrl, {
       transports: ['websocket'],
       forceNew: true,
@@ -230,6 +238,7 @@ export class ChatClient {
   }
 
   close(): void {
+    ChatClient.open.delete(this);
     this.closed = true;
     this.ready = false;
     this.socket.disconnect();

@@ -17,6 +17,16 @@ const API_ENV = {
   RATE_LIMIT_LOGIN: '1000',
 };
 
+/** An API instance that exited without being asked to. */
+export interface Crash {
+  instance: number;
+  at: number;
+  /** The exit, and the last error the process printed. */
+  description: string;
+  /** The last error the process printed. */
+  error: string | null;
+}
+
 export interface StoredRow {
   id: string;
   chatId: string;
@@ -31,13 +41,28 @@ export interface StoredRow {
  * instances sharing the database, the Redis and the JWT secret.
  */
 export class Deployment {
+  readonly crashes: Crash[] = [];
+
   private constructor(
     readonly name: string,
     readonly postgres: PostgresServer,
     readonly database: TestDatabase,
     readonly redis: RedisServer | null,
     readonly apis: TestApiRun[],
-  ) {}
+  ) {
+    apis.forEach((run, instance) => {
+      run.api.onUnexpectedExit = (description) => {
+        const error = lastError(run.api.output());
+        this.crashes.push({
+          instance,
+          at: Date.now(),
+          description: `${description}${error ? `: ${error}` : ''}`,
+          error,
+        });
+        process.stderr.write(`\n${name}: API instance ${instance} ${description}\n`);
+      };
+    });
+  }
 
   static async start(name: string, options: { instances: number; redis: boolean }) {
     const postgres = await PostgresServer.create(name);
@@ -52,10 +77,7 @@ export class Deployment {
         ...(redis ? { REDIS_URL: redis.url } : {}),
       };
       for (let i = 0; i < options.instances; i++) {
-        const run = await startTestApi({ name: `${name}-${i}`, env, database });
-        run.api.onUnexpectedExit = (description) =>
-          process.stderr.write(`\n${name}: API instance ${i} ${description}\n`);
-        apis.push(run);
+        apis.push(await startTestApi({ name: `${name}-${i}`, env, database }));
       }
       return new Deployment(name, postgres, database, redis, apis);
     } catch (error) {
@@ -73,6 +95,17 @@ export class Deployment {
 
   baseUrl(instance = 0): string {
     return this.apis[instance].api.baseUrl;
+  }
+
+  /** As a supervisor would: starts again every instance that is not running. */
+  async restartStopped(): Promise<number> {
+    let restarted = 0;
+    for (const run of this.apis) {
+      if (run.api.running) continue;
+      await run.api.start();
+      restarted++;
+    }
+    return restarted;
   }
 
   query<T>(sql: string, values?: unknown[]): Promise<T[]> {
@@ -102,4 +135,14 @@ export class Deployment {
     await this.redis?.destroy();
     await this.postgres.destroy();
   }
+}
+
+/** The last line of `output` that names an error, without colour codes. */
+function lastError(output: string): string | null {
+  const lines = output
+    .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^\w*Error\b|Error:/.test(line));
+  return lines.at(-1) ?? null;
 }
