@@ -182,6 +182,23 @@ async function main(): Promise<void> {
     },
   });
   const cleanups: (() => Promise<unknown>)[] = [() => apiRun.cleanUp()];
+  let cleaning: Promise<void> | null = null;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      for (const step of cleanups.reverse()) {
+        await step().catch((error: unknown) => log(`clean-up: ${String(error)}`));
+      }
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      void cleanUp().then(() => process.exit(130));
+    });
+  }
+  apiRun.api.onUnexpectedExit = (description) => {
+    console.error(`bench: ${description}`);
+    void cleanUp().then(() => process.exit(1));
+  };
   try {
     const apiPid = apiRun.api.pid;
     if (!apiPid) throw new Error('the API has no pid');
@@ -289,11 +306,44 @@ async function main(): Promise<void> {
     log(`wrote ${options.markdown} and ${options.json}; CPU profiles in ${PROFILE_DIR}`);
     const missed = results.rows.filter((r) => r.met === false).length;
     log(`${results.rows.filter((r) => r.met).length} targets met, ${missed} not met`);
+    const broken = sanity(results);
+    for (const problem of broken) log(`SANITY: ${problem}`);
+    if (broken.length) process.exitCode = 2;
   } finally {
-    for (const step of cleanups.reverse()) {
-      await step().catch((error: unknown) => log(`clean-up: ${String(error)}`));
+    await cleanUp();
+  }
+}
+
+/**
+ * What must hold whatever the machine: the harness measured something, and the API did not
+ * lose or duplicate messages. A slow API misses targets; these mean something is broken.
+ */
+function sanity(r: BenchResults): string[] {
+  const problems: string[] = [];
+  if (r.w1) {
+    for (const o of r.w1.api.open) {
+      if (o.result.acked === 0) problems.push(`W1 ${o.result.rate}/s: no message acked`);
+      if (o.rowsStored !== o.result.acked) {
+        problems.push(
+          `W1 ${o.result.rate}/s: ${o.rowsStored} rows stored for ${o.result.acked} acks`,
+        );
+      }
+      if (o.result.delivered < o.result.acked) {
+        problems.push(
+          `W1 ${o.result.rate}/s: ${o.result.acked - o.result.delivered} acked messages never reached the peer`,
+        );
+      }
     }
   }
+  if (r.w2 && !r.w2.relay.best) problems.push('W2: the relay passed no rate');
+  if (r.w3 && r.w3.apiFirst.result.rows !== 50)
+    problems.push('W3: a history page without 50 messages');
+  if (r.w5 && r.w5.api.storm.result.lost > 0) {
+    problems.push(`W5: ${r.w5.api.storm.result.lost} messages lost by reconnected sockets`);
+  }
+  if (r.w5 && r.w5.relay.storm.result.lost > 0)
+    problems.push('W5: the relay lost messages (harness)');
+  return problems;
 }
 
 /** The API's embedded PostgreSQL (no local server): its port is in the API's log. */

@@ -113,6 +113,8 @@ export interface W2StepResult {
   /** Acked messages that reached every member. */
   complete: number;
   latency: Summary;
+  /** How late the generator sent, relative to the schedule. */
+  sendLag: Summary;
   aborted: boolean;
 }
 

@@ -594,8 +594,13 @@ export function renderMarkdown(r: BenchResults): string {
         }),
       ),
       '',
-      'Memory: RSS (/proc/<pid>/status) after a full GC, before and after connecting the sockets ' +
-        '(1 s settle), measured first thing on both processes.',
+      (w5.api.connect.failed
+        ? `The API connected ${w5.api.connect.connected} of the ${w5.requested} sockets asked for ` +
+          `within ${fmt(w5.api.connect.wallMs / 1000, 1)} s (${JSON.stringify(w5.api.connect.errors)}); ` +
+          'the relay was given the same sockets. '
+        : '') +
+        'Memory: RSS (/proc/<pid>/status) after a full GC, before and after connecting the ' +
+        'sockets (1 s settle), measured first thing on both processes.',
       '',
       table(
         ['target', 'sockets', 'RSS before', 'RSS after', 'per socket', 'connecting took'],

@@ -116,6 +116,7 @@ export async function runW1(b: Bench): Promise<NonNullable<BenchResults['w1']>> 
       const rowsStored =
         target === 'api' ? (await countRows(b.p.db, seeded.w1Chats)) - rowsBefore : undefined;
       const r = measured.result;
+      flagLag(measured.flags, r.sendLag.p99);
       log(
         `  ${rate}/s: acked ${r.acked}/${r.sent}, delivered ${r.delivered}, deliver p50 ${r.deliver.p50} ` +
           `p99 ${r.deliver.p99} ms, ack p99 ${r.ack.p99} ms` +
@@ -182,6 +183,7 @@ export async function runW2(b: Bench): Promise<NonNullable<BenchResults['w2']>> 
         );
         const pass = w2Pass(measured.result);
         const r = measured.result;
+        flagLag(measured.flags, r.sendLag.p99);
         log(
           `  ${rate} msg/s × ${r.members}: ${pass ? 'pass' : 'FAIL'} (try ${attempt}) — p99 ${r.latency.p99} ms, ` +
             `${r.complete}/${r.acked} complete, ${r.deliveries}/${r.expected} deliveries` +
@@ -383,6 +385,11 @@ export async function runW4(b: Bench): Promise<NonNullable<BenchResults['w4']>> 
       `load ${api.result.probeLoad.p99} ms`,
   );
   return { api, bcrypt, loopDelay, loopDelayIdleApi, concurrency: scale.w4Concurrency };
+}
+
+/** Open-loop sends more than 5 ms late: the generator did not get the CPU when it needed it. */
+function flagLag(flags: string[], lagP99: number): void {
+  if (lagP99 > 5) flags.push(`generator late (send lag p99 ${round(lagP99)} ms)`);
 }
 
 async function countRows(db: Client, chatIds: string[]): Promise<number> {

@@ -321,6 +321,7 @@ async function w2Step(args: W2StepArgs): Promise<W2StepResult> {
   const counts = new Uint16Array(total);
   const state = new Uint8Array(total); // 0 pending ack, 1 acked, 2 failed
   const latency = new Latency();
+  const sendLag = new Latency();
   const ackErrors: Record<string, number> = {};
   const marker = newMarker();
   let deliveries = 0;
@@ -349,6 +350,7 @@ async function w2Step(args: W2StepArgs): Promise<W2StepResult> {
       const at = start + seq * interval;
       const sender = clients[seq % args.senders];
       if (!sender) throw new Error('no sender');
+      sendLag.record(now - at);
       sender.sock.emit(
         'message:send',
         sendJson(args.chatId, content(args.phase, seq, sender.user, at)),
@@ -379,6 +381,7 @@ async function w2Step(args: W2StepArgs): Promise<W2StepResult> {
     expected: acked * members,
     complete,
     latency: latency.summary(),
+    sendLag: sendLag.summary(),
     aborted,
   };
 }
