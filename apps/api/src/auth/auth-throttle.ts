@@ -16,22 +16,26 @@ export class AuthThrottle {
     private readonly store: RateLimitStore,
   ) {}
 
-  async assertLoginAllowed(login: string, address: string): Promise<void> {
+  /**
+   * Counts the attempt before the password is compared, so a burst of parallel guesses cannot
+   * all pass the check; a successful sign-in gives its slot back (`loginSucceeded`).
+   */
+  async takeLoginAttempt(login: string, address: string): Promise<void> {
+    const window = this.config.failedLoginWindowMs;
     const [byLogin, byAddress] = await Promise.all([
-      this.store.count(`login:${login}`),
-      this.store.count(`login-ip:${address}`),
+      this.store.increment(`login:${login}`, window),
+      this.store.increment(`login-ip:${address}`, window),
     ]);
     const limit = this.config.failedLoginLimit;
-    if (byLogin >= limit || byAddress >= limit * 5) {
+    if (byLogin > limit || byAddress > limit * 5) {
       throw new AppError('rate_limited', TOO_MANY_LOGINS);
     }
   }
 
-  async recordFailedLogin(login: string, address: string): Promise<void> {
-    const window = this.config.failedLoginWindowMs;
+  async loginSucceeded(login: string, address: string): Promise<void> {
     await Promise.all([
-      this.store.increment(`login:${login}`, window),
-      this.store.increment(`login-ip:${address}`, window),
+      this.store.decrement(`login:${login}`),
+      this.store.decrement(`login-ip:${address}`),
     ]);
   }
 

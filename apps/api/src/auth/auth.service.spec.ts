@@ -78,6 +78,35 @@ describe('AuthService', () => {
     ).resolves.toBeDefined();
   });
 
+  it('counts parallel wrong guesses before comparing, so a burst cannot beat the limit', async () => {
+    const name = login();
+    await auth.register({ login: name, fullName: 'Ann', password: 'password123' }, address());
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 30 }, () =>
+        auth.login({ login: name, password: 'guess-guess' }, address()),
+      ),
+    );
+    const codes = outcomes.map((o) =>
+      o.status === 'rejected' ? (o.reason as { code: string }).code : 'ok',
+    );
+    expect(codes.filter((c) => c === 'unauthorized')).toHaveLength(10);
+    expect(codes.filter((c) => c === 'rate_limited')).toHaveLength(20);
+  });
+
+  it('tells apart passwords that differ only after 72 bytes', async () => {
+    const name = login();
+    const long = '😀'.repeat(18);
+    await auth.register({ login: name, fullName: 'Ann', password: `${long}right` }, address());
+    await expect(
+      auth.login({ login: name, password: `${long}wrong` }, address()),
+    ).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+    await expect(
+      auth.login({ login: name, password: `${long}right` }, address()),
+    ).resolves.toBeDefined();
+  });
+
   it('limits registrations per address, not per person', async () => {
     const from = '10.99.0.1';
     for (let i = 0; i < 30; i++) {

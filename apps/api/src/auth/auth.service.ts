@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { GLOBAL_CHAT_ID, type AuthResult } from '@chat/shared-types';
 import * as bcrypt from 'bcrypt';
+import { createHash } from 'node:crypto';
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { authConfig, type AuthConfig } from '../config/configuration';
@@ -45,7 +46,7 @@ export class AuthService {
   /** `address`: the client's, for the registrations-per-address limit. */
   async register(dto: RegisterDto, address: string): Promise<AuthResult> {
     await this.throttle.takeRegistration(address);
-    const passwordHash = await bcrypt.hash(dto.password, this.config.bcryptCost);
+    const passwordHash = await bcrypt.hash(prehash(dto.password), this.config.bcryptCost);
     let user: UserEntity;
     try {
       user = await this.db.transaction(async (tx) => {
@@ -68,19 +69,17 @@ export class AuthService {
   }
 
   async login(dto: LoginDto, address: string): Promise<AuthResult> {
-    await this.throttle.assertLoginAllowed(dto.login, address);
+    await this.throttle.takeLoginAttempt(dto.login, address);
     const user = await this.users.findOne({
       where: { login: dto.login },
       select: { id: true, login: true, fullName: true, passwordHash: true },
     });
     const matches = await bcrypt.compare(
-      dto.password,
+      prehash(dto.password),
       user?.passwordHash ?? (await this.dummyHash),
     );
-    if (!user || !matches) {
-      await this.throttle.recordFailedLogin(dto.login, address);
-      throw new AppError('unauthorized', BAD_CREDENTIALS);
-    }
+    if (!user || !matches) throw new AppError('unauthorized', BAD_CREDENTIALS);
+    await this.throttle.loginSucceeded(dto.login, address);
     return this.startSession(user);
   }
 
@@ -137,6 +136,14 @@ export class AuthService {
       },
     };
   }
+}
+
+/**
+ * bcrypt reads at most 72 bytes, and a password may be 128 characters of up to 4 bytes each:
+ * hashing it first (SHA-256, base64: 44 bytes) makes every character count.
+ */
+function prehash(password: string): string {
+  return createHash('sha256').update(password, 'utf8').digest('base64');
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

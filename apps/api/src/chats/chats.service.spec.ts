@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { directChatId, GLOBAL_CHAT_ID } from '@chat/shared-types';
+import { plainToInstance } from 'class-transformer';
 import { AppError } from '../common/app-error';
+import { CreateChatDto } from './dto/create-chat.dto';
 import { MessagesService } from '../messages/messages.service';
 import { TestApp } from '../testing/test-app';
 import { ChatsService } from './chats.service';
@@ -55,6 +57,19 @@ describe('ChatsService', () => {
     ]);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.chat.id)).size).toBe(1);
+  });
+
+  it('reads a peer id in any case as the same user, and the same chat', async () => {
+    const ann = await t.register('Ann');
+    const bob = await t.register('Bob');
+    const dto = (peerId: string) => plainToInstance(CreateChatDto, { peerId });
+    const first = await chats.createDirect(ann.user.id, dto(bob.user.id.toUpperCase()).peerId);
+    const again = await chats.createDirect(ann.user.id, dto(bob.user.id).peerId);
+    expect(first.chat.id).toBe(directChatId(ann.user.id, bob.user.id));
+    expect(again).toMatchObject({ created: false, chat: { id: first.chat.id } });
+    await expect(
+      chats.createDirect(ann.user.id, dto(ann.user.id.toUpperCase()).peerId),
+    ).rejects.toMatchObject({ code: 'invalid' });
   });
 
   it('refuses a chat with yourself and with an unknown user', async () => {

@@ -4,6 +4,7 @@ import {
   directChatId,
   GLOBAL_CHAT_ID,
   GLOBAL_CHAT_TITLE,
+  NO_NUL_PATTERN,
   type Chat,
   type ChatKind,
   type ChatMember,
@@ -62,6 +63,7 @@ export class ChatsService {
 
   /** Forbidden both for a chat the user is not in and for one that does not exist. */
   async assertMember(userId: string, chatId: string): Promise<void> {
+    assertChatIdShape(chatId);
     const rows: unknown[] = await this.db.query(
       `SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2`,
       [chatId, userId],
@@ -186,4 +188,11 @@ function lastMessageRow(row: ChatRow): MessageRow {
     content: row.lm_content,
     created_at: row.lm_created_at,
   };
+}
+
+/** An id no chat can have (too long, NUL) is forbidden like any chat one is not in. */
+export function assertChatIdShape(chatId: string): void {
+  if (chatId.length === 0 || chatId.length > 200 || !NO_NUL_PATTERN.test(chatId)) {
+    throw forbiddenChat();
+  }
 }

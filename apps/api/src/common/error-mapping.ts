@@ -31,6 +31,9 @@ export function mapError(error: unknown): MappedError {
     const status = error.getStatus();
     return { status, code: STATUS_CODES[status] ?? 'invalid', message: httpMessage(error) };
   }
+  if (isRefusedValue(error)) {
+    return { status: 400, code: 'invalid', message: 'A value is out of range or not valid' };
+  }
   if (isDatabaseUnavailable(error)) {
     logger.warn(`Database unavailable: ${(error as Error).message}`);
     return { status: 503, code: 'unavailable', message: 'The service is temporarily unavailable' };
@@ -64,6 +67,12 @@ function httpMessage(error: HttpException): string {
 }
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+/** PostgreSQL's data exceptions (class 22: out of range, bad encoding, NUL): the input's fault. */
+function isRefusedValue(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  return String((error.driverError as { code?: unknown }).code ?? '').startsWith('22');
+}
 
 /**
  * Connection failures and the server going away (57P01 admin shutdown, 08xxx connection).

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { isDatabaseUnavailable } from '../common/error-mapping';
 import { MESSAGE_COLUMNS, type MessageRow } from './message.mapper';
 
 export interface NewMessage {
@@ -47,20 +48,29 @@ export class MessageWriter {
     this.flushing = true;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        const rows = await this.insert(batch.map((p) => p.message));
-        const stored = new Map(rows.map((row) => [`${row.sender_id}:${row.client_id}`, row]));
-        for (const { message, resolve } of batch) {
-          const row = stored.get(`${message.senderId}:${message.clientId}`);
-          // The first of two identical (sender, clientId) in one batch takes the row.
-          stored.delete(`${message.senderId}:${message.clientId}`);
-          resolve(row && row.chat_id === message.chatId ? row : null);
-        }
-      } catch (error) {
+      await this.settle(batch);
+    }
+    this.flushing = false;
+  }
+
+  /** One transaction for the batch; if a row's data is refused, each message on its own. */
+  private async settle(batch: Pending[]): Promise<void> {
+    try {
+      const rows = await this.insert(batch.map((p) => p.message));
+      const stored = new Map(rows.map((row) => [`${row.sender_id}:${row.client_id}`, row]));
+      for (const { message, resolve } of batch) {
+        const row = stored.get(`${message.senderId}:${message.clientId}`);
+        // The first of two identical (sender, clientId) in one batch takes the row.
+        stored.delete(`${message.senderId}:${message.clientId}`);
+        resolve(row && row.chat_id === message.chatId ? row : null);
+      }
+    } catch (error) {
+      if (batch.length > 1 && !isDatabaseUnavailable(error)) {
+        for (const pending of batch) await this.settle([pending]);
+      } else {
         for (const { reject } of batch) reject(error);
       }
     }
-    this.flushing = false;
   }
 
   private insert(messages: NewMessage[]): Promise<MessageRow[]> {

@@ -19,13 +19,17 @@ import { HistoryQueryDto } from './dto/history-query.dto';
 import { MessageDto } from './dto/message.dto';
 import { SendMessageDto } from './dto/send-message.dto';
 import { MessagesService } from './messages.service';
+import { SendRateLimiter } from './send-rate-limiter';
 
 @ApiTags('messages')
 @ApiBearerAuth()
 @ApiErrors(400, 401, 403)
 @Controller('chats/:id/messages')
 export class MessagesController {
-  constructor(private readonly messages: MessagesService) {}
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly limiter: SendRateLimiter,
+  ) {}
 
   /** A page of history, ascending by id: the newest without cursors. */
   @Get()
@@ -47,6 +51,7 @@ export class MessagesController {
     @Body() dto: SendMessageDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<MessageDto> {
+    await this.limiter.take(user.id);
     const { message, created } = await this.messages.send(user, chatId, dto);
     if (!created) response.status(HttpStatus.OK);
     return message;

@@ -9,6 +9,6 @@ import { SendRateLimiter } from './send-rate-limiter';
   imports: [ChatsModule],
   controllers: [MessagesController],
   providers: [MessagesService, MessageWriter, SendRateLimiter],
-  exports: [MessagesService],
+  exports: [MessagesService, SendRateLimiter],
 })
 export class MessagesModule {}

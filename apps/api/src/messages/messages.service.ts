@@ -4,13 +4,12 @@ import { LIMITS, type HistoryPage, type Message } from '@chat/shared-types';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { AppError, forbiddenChat } from '../common/app-error';
-import { ChatsService } from '../chats/chats.service';
+import { assertChatIdShape, ChatsService } from '../chats/chats.service';
 import { Broadcaster } from '../realtime/broadcaster.service';
 import { HistoryQueryDto } from './dto/history-query.dto';
 import { SendMessageDto } from './dto/send-message.dto';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message.mapper';
 import { MessageWriter } from './message-writer';
-import { SendRateLimiter } from './send-rate-limiter';
 
 export interface SentMessage {
   message: Message;
@@ -23,17 +22,18 @@ export class MessagesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly chats: ChatsService,
-    private readonly limiter: SendRateLimiter,
     private readonly writer: MessageWriter,
     private readonly broadcaster: Broadcaster,
   ) {}
 
   /**
+   * The caller has taken a send token (SendRateLimiter) already: the gateway does so before
+   * a packet reaches the handlers, so a flood is refused at the door.
    * Stores the message (MessageWriter: membership checked, idempotent on (sender, clientId),
    * ids in commit order per chat), then broadcasts it to the chat's room.
    */
   async send(sender: AuthenticatedUser, chatId: string, dto: SendMessageDto): Promise<SentMessage> {
-    await this.limiter.take(sender.id);
+    assertChatIdShape(chatId);
     const row = await this.writer.write({
       chatId,
       senderId: sender.id,

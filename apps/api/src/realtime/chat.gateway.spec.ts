@@ -4,6 +4,13 @@ import type { Socket } from 'socket.io-client';
 import { ChatsService } from '../chats/chats.service';
 import { nextEvent, receives, TestApp } from '../testing/test-app';
 
+/** `{ a: { a: … } }`, `depth` levels deep. */
+function nested(depth: number): unknown {
+  let value: unknown = 'x';
+  for (let i = 0; i < depth; i++) value = { a: value };
+  return value;
+}
+
 const emit = <T>(socket: Socket, event: string, payload: unknown) =>
   new Promise<Ack<T>>((resolve) => socket.emit(event, payload, resolve));
 
@@ -40,7 +47,7 @@ describe('ChatGateway', () => {
       clientId: randomUUID(),
     });
 
-    expect(ack.ok).toBe(true);
+    expect(ack).toEqual({ ok: true, data: expect.anything() });
     const sent = ack.ok ? ack.data : null;
     expect(await Promise.all(arrivals)).toEqual([sent, sent]);
     expect(await eveHears).toBe(false);
@@ -59,6 +66,10 @@ describe('ChatGateway', () => {
       ['chat:read', { chatId, upToId: '-1' }],
       ['typing', { chatId, isTyping: 'yes' }],
       ['chat:create', { peerId: 42 }],
+      ['message:send', { chatId, content: 'a\u0000b', clientId: randomUUID() }],
+      ['chat:read', { chatId, upToId: '9223372036854775808' }],
+      ['chat:history', { chatId, before: '99999999999999999999' }],
+      ['message:send', { chatId, content: nested(100), clientId: randomUUID() }],
     ] as const;
     for (const [event, payload] of bad) {
       const ack = await emit(socket, event, payload);
@@ -84,6 +95,33 @@ describe('ChatGateway', () => {
       clientId: randomUUID(),
     });
     expect(fine.ok).toBe(true);
+  });
+
+  it('answers a flood with rate_limited at the door, before any other work, and serves others', async () => {
+    const { ann, bob, chatId } = await pair();
+    const [flooder, calm] = await Promise.all([
+      t.connect(ann.accessToken),
+      t.connect(bob.accessToken),
+    ]);
+    // Invalid payloads: past the burst they must be refused by the limiter, not validated.
+    const acks = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        emit<Message>(flooder, 'message:send', { chatId, content: '', clientId: randomUUID() }),
+      ),
+    );
+    const codes = acks.map((a) => (a.ok ? 'ok' : a.error.code));
+    const invalid = codes.filter((c) => c === 'invalid').length;
+    // The burst is 60; a token or two may refill while the flood is read.
+    expect(invalid).toBeGreaterThanOrEqual(60);
+    expect(invalid).toBeLessThan(70);
+    expect(codes.filter((c) => c === 'rate_limited')).toHaveLength(200 - invalid);
+
+    const calmAck = await emit<Message>(calm, 'message:send', {
+      chatId,
+      content: 'hello',
+      clientId: randomUUID(),
+    });
+    expect(calmAck.ok).toBe(true);
   });
 
   it('keeps a user online while any tab is open', async () => {

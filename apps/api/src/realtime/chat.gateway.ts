@@ -22,6 +22,7 @@ import { mapError } from '../common/error-mapping';
 import { WsExceptionFilter } from '../common/filters/ws-exception.filter';
 import { createValidationPipe } from '../common/validation';
 import { MessagesService } from '../messages/messages.service';
+import { SendRateLimiter } from '../messages/send-rate-limiter';
 import { Broadcaster } from './broadcaster.service';
 import { sessionRoom, userRoom, type ChatServer, type ChatSocket } from './chat-server';
 import {
@@ -53,6 +54,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly messages: MessagesService,
     private readonly presence: PresenceService,
     private readonly broadcaster: Broadcaster,
+    private readonly limiter: SendRateLimiter,
   ) {}
 
   afterInit(server: ChatServer): void {
@@ -76,6 +78,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   async handleConnection(socket: ChatSocket): Promise<void> {
     const { user } = socket.data;
+    this.limitSends(socket);
     let chatIds: string[];
     try {
       chatIds = await this.chats.memberChatIds(user.id);
@@ -161,6 +164,24 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       isTyping: payload.isTyping,
     });
     return ok(EMPTY);
+  }
+
+  /**
+   * Takes the sender's send token before a `message:send` packet reaches validation and the
+   * handler, so a flood is answered `rate_limited` at almost no cost to other users.
+   */
+  private limitSends(socket: ChatSocket): void {
+    socket.use(([event, ...args], next) => {
+      if (event !== 'message:send') return next();
+      this.limiter.take(socket.data.user.id).then(
+        () => next(),
+        (error: unknown) => {
+          const ack = args.at(-1);
+          const { code, message } = mapError(error);
+          if (typeof ack === 'function') ack({ ok: false, error: { code, message } });
+        },
+      );
+    });
   }
 
   /** A socket lives no longer than the token it was opened with. */

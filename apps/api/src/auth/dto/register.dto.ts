@@ -1,4 +1,4 @@
-import { LIMITS, LOGIN_PATTERN, type RegisterRequest } from '@chat/shared-types';
+import { LIMITS, LOGIN_PATTERN, NO_NUL_PATTERN, type RegisterRequest } from '@chat/shared-types';
 import { Transform } from 'class-transformer';
 import { IsString, Length, Matches } from 'class-validator';
 
@@ -19,6 +19,7 @@ export class RegisterDto implements RegisterRequest {
   @Transform(trim)
   @IsString()
   @Length(LIMITS.fullNameMin, LIMITS.fullNameMax)
+  @Matches(NO_NUL_PATTERN, { message: 'fullName must not contain NUL characters' })
   fullName!: string;
 
   /** 8-128 characters */

@@ -1,9 +1,8 @@
-import { MESSAGE_ID_PATTERN, type MarkReadRequest } from '@chat/shared-types';
-import { IsString, Matches } from 'class-validator';
+import type { MarkReadRequest } from '@chat/shared-types';
+import { IsMessageId } from '../../common/decorators/is-message-id.decorator';
 
 export class MarkReadDto implements MarkReadRequest {
   /** The newest message id the user has seen; read state only moves forward. */
-  @IsString()
-  @Matches(MESSAGE_ID_PATTERN, { message: 'upToId must be a message id (a positive integer)' })
+  @IsMessageId()
   upToId!: string;
 }

@@ -44,9 +44,9 @@ export class MemoryRateLimitStore extends RateLimitStore {
     return counter.count;
   }
 
-  async count(key: string): Promise<number> {
+  async decrement(key: string): Promise<void> {
     const counter = this.counters.get(key);
-    return counter && counter.resetAt > Date.now() ? counter.count : 0;
+    if (counter && counter.count > 0) counter.count -= 1;
   }
 }
 

@@ -9,6 +9,6 @@ export abstract class RateLimitStore {
   /** Adds one to a counter that resets `windowMs` after its first hit; returns the new count. */
   abstract increment(key: string, windowMs: number): Promise<number>;
 
-  /** The counter's current value (0 once its window has passed). */
-  abstract count(key: string): Promise<number>;
+  /** Takes one back (an attempt that turned out fine), never below zero. */
+  abstract decrement(key: string): Promise<void>;
 }

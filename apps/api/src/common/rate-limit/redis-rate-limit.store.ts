@@ -25,6 +25,9 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return count`;
 
+const DECREMENT = `
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end`;
+
 /**
  * Limits shared by every instance. While Redis is unreachable the limits fail open: a chat that
  * keeps working beats one that refuses every message because a counter is away.
@@ -48,9 +51,8 @@ export class RedisRateLimitStore extends RateLimitStore {
     return typeof count === 'number' ? count : 0;
   }
 
-  async count(key: string): Promise<number> {
-    const value = await this.run(() => this.redis.get(`rl:${key}`));
-    return Number(value ?? 0);
+  async decrement(key: string): Promise<void> {
+    await this.run(() => this.redis.eval(DECREMENT, 1, `rl:${key}`));
   }
 
   private async run<T>(command: () => Promise<T>): Promise<T | null> {

@@ -1,25 +1,17 @@
-import {
-  LIMITS,
-  MESSAGE_ID_PATTERN,
-  type HistoryQuery,
-  type HistoryRequest,
-} from '@chat/shared-types';
+import { LIMITS, NO_NUL_PATTERN, type HistoryQuery, type HistoryRequest } from '@chat/shared-types';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-
-const cursor = (name: string) => ({ message: `${name} must be a message id (a positive integer)` });
+import { IsMessageId } from '../../common/decorators/is-message-id.decorator';
 
 export class HistoryQueryDto implements HistoryQuery {
   /** Messages older than this id (paging back) */
   @IsOptional()
-  @IsString()
-  @Matches(MESSAGE_ID_PATTERN, cursor('before'))
+  @IsMessageId()
   before?: string;
 
   /** Messages newer than this id (catching up) */
   @IsOptional()
-  @IsString()
-  @Matches(MESSAGE_ID_PATTERN, cursor('after'))
+  @IsMessageId()
   after?: string;
 
   /** 1-100, default 50 */
@@ -34,16 +26,15 @@ export class HistoryQueryDto implements HistoryQuery {
 export class HistoryEventDto implements HistoryRequest {
   @IsString()
   @Length(1, 200)
+  @Matches(NO_NUL_PATTERN, { message: 'chatId must not contain NUL characters' })
   chatId!: string;
 
   @IsOptional()
-  @IsString()
-  @Matches(MESSAGE_ID_PATTERN, cursor('before'))
+  @IsMessageId()
   before?: string;
 
   @IsOptional()
-  @IsString()
-  @Matches(MESSAGE_ID_PATTERN, cursor('after'))
+  @IsMessageId()
   after?: string;
 
   @IsOptional()

@@ -1,5 +1,10 @@
-import type { CreateChatPayload, ReadRequest, TypingRequest } from '@chat/shared-types';
-import { IsBoolean, IsString, Length } from 'class-validator';
+import {
+  NO_NUL_PATTERN,
+  type CreateChatPayload,
+  type ReadRequest,
+  type TypingRequest,
+} from '@chat/shared-types';
+import { IsBoolean, IsString, Length, Matches } from 'class-validator';
 import { CreateChatDto } from '../../chats/dto/create-chat.dto';
 import { MarkReadDto } from '../../chats/dto/mark-read.dto';
 
@@ -11,12 +16,14 @@ export class CreateChatEventDto extends CreateChatDto implements CreateChatPaylo
 export class ReadEventDto extends MarkReadDto implements ReadRequest {
   @IsString()
   @Length(1, 200)
+  @Matches(NO_NUL_PATTERN, { message: 'chatId must not contain NUL characters' })
   chatId!: string;
 }
 
 export class TypingEventDto implements TypingRequest {
   @IsString()
   @Length(1, 200)
+  @Matches(NO_NUL_PATTERN, { message: 'chatId must not contain NUL characters' })
   chatId!: string;
 
   @IsBoolean()

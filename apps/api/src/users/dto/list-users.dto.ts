@@ -1,6 +1,15 @@
-import { LIMITS, type ListUsersQuery } from '@chat/shared-types';
+import { LIMITS, NO_NUL_PATTERN, type ListUsersQuery } from '@chat/shared-types';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 export class ListUsersQueryDto implements ListUsersQuery {
   /** Only users with no direct chat with the caller yet. */
@@ -13,6 +22,7 @@ export class ListUsersQueryDto implements ListUsersQuery {
   @IsOptional()
   @IsString()
   @MaxLength(LIMITS.searchMax)
+  @Matches(NO_NUL_PATTERN, { message: 'search must not contain NUL characters' })
   search?: string;
 
   @IsOptional()
