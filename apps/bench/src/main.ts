@@ -1,8 +1,14 @@
-import { LocalPostgres, WORKSPACE_ROOT, freePort, startTestApi } from '@chat/test-harness';
+import {
+  API_ENTRY,
+  LocalPostgres,
+  WORKSPACE_ROOT,
+  freePort,
+  startTestApi,
+} from '@chat/test-harness';
 import * as bcrypt from 'bcrypt';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -273,7 +279,9 @@ async function main(): Promise<void> {
         postgres: pgVersion,
         postgresSource,
         gitCommit: gitCommit(),
-        apiBuild: 'dist/apps/api/main.js (production build), NODE_ENV=production',
+        apiBuild:
+          `dist/apps/api/main.js (production build of ${statSync(API_ENTRY).mtime.toISOString()}), ` +
+          'NODE_ENV=production',
         postgresSettings,
         otherLoadCores: b.otherLoadCores,
       },
