@@ -97,6 +97,13 @@ async function bootstrap(): Promise<void> {
   if (embedded) logger.log(`Data lives in ${config.dataDir}`);
 }
 
+// A failed promise nobody awaited (a library's background work) is logged, not fatal.
+process.on('unhandledRejection', (reason: unknown) => {
+  new Logger('Unhandled').error(
+    reason instanceof Error ? (reason.stack ?? reason.message) : reason,
+  );
+});
+
 void bootstrap().catch((error: unknown) => {
   new Logger('Bootstrap').error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);

@@ -1,7 +1,7 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { IncomingMessage } from 'node:http';
-import type { ServerOptions } from 'socket.io';
+import type { Server, ServerOptions } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { RedisConnections } from '../redis/redis.module';
 
@@ -37,7 +37,10 @@ export class ChatIoAdapter extends IoAdapter {
       },
     });
     // Several instances: room broadcasts, joins and disconnects reach every instance's sockets.
-    if (this.redis) server.adapter(createAdapter(this.redis.pub, this.redis.sub));
+    if (this.redis) {
+      server.adapter(createAdapter(this.redis.pub, this.redis.sub));
+      resyncAfterRedisOutage(server, this.redis);
+    }
     return server;
   }
 }
@@ -49,4 +52,22 @@ function sameHost(origin: string, host: string | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * While Redis is away, other instances' broadcasts do not arrive, and a client may already hold
+ * newer messages than one it missed. When Redis is back, every local socket's connection is
+ * closed: clients reconnect on their own and catch up from their last synced id.
+ */
+function resyncAfterRedisOutage(server: Server, redis: RedisConnections): void {
+  const logger = new Logger('RedisResync');
+  let lost = false;
+  redis.sub.on('close', () => (lost = true));
+  redis.sub.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    const sockets = [...server.of('/').sockets.values()];
+    logger.warn(`Redis is back: ${sockets.length} local sockets reconnect to catch up`);
+    for (const socket of sockets) socket.conn.close();
+  });
 }

@@ -30,8 +30,9 @@ function connect(url: string, logger: Logger): RedisConnections {
   };
   return {
     commands: make('commands', { enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
-    pub: make('pub'),
-    sub: make('sub'),
+    // The adapter's publishes wait for Redis to return rather than fail unhandled.
+    pub: make('pub', { maxRetriesPerRequest: null }),
+    sub: make('sub', { maxRetriesPerRequest: null }),
   };
 }
 

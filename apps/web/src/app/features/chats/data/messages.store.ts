@@ -16,6 +16,12 @@ export interface ChatHistory {
   status: 'loading' | 'ready' | 'error';
   loadingOlder: boolean;
   error: string | null;
+  /**
+   * The newest id a history request returned: everything up to it is held. Live messages do
+   * not move it, since one may arrive while an earlier one was lost on the way (a dropped
+   * connection, another instance's broadcast during a Redis outage); catch-up starts here.
+   */
+  syncedUpTo: string | null;
 }
 
 /** One line of the conversation: a stored message, or one of ours still on its way. */
@@ -41,6 +47,7 @@ const EMPTY_HISTORY: ChatHistory = {
   status: 'loading',
   loadingOlder: false,
   error: null,
+  syncedUpTo: null,
 };
 
 function entryOf(message: Message): ConversationEntry {
@@ -109,6 +116,7 @@ export class MessagesStore {
     try {
       const page = await firstValueFrom(this.api.history(chatId, { limit: LIMITS.pageDefault }));
       this.addPage(chatId, page, true);
+      this.patch(chatId, { syncedUpTo: page.messages.at(-1)?.id ?? null });
     } catch (error) {
       this.patch(chatId, { status: 'error', error: describeHttpError(error).message });
     }
@@ -132,22 +140,23 @@ export class MessagesStore {
     }
   }
 
-  /** Fetches what came after the newest message held, page by page. */
+  /** Fetches what came after the last history request's newest message, page by page. */
   async catchUp(chatId: string): Promise<void> {
     const current = this.history(chatId);
     if (!current) return;
     if (current.status === 'error') return this.open(chatId);
     try {
       for (let page = 0; page < CATCH_UP_PAGES; page++) {
-        const newest = this.history(chatId)?.messages.at(-1);
+        const cursor = this.history(chatId)?.syncedUpTo ?? null;
         const result = await firstValueFrom(
           this.api.history(
             chatId,
-            newest ? { after: newest.id, limit: LIMITS.pageMax } : { limit: LIMITS.pageDefault },
+            cursor ? { after: cursor, limit: LIMITS.pageMax } : { limit: LIMITS.pageDefault },
           ),
         );
-        this.addPage(chatId, result, !newest);
-        if (!newest || !result.hasMore) return;
+        this.addPage(chatId, result, !cursor);
+        this.patch(chatId, { syncedUpTo: result.messages.at(-1)?.id ?? cursor });
+        if (!cursor || !result.hasMore) return;
       }
     } catch {
       // The next reconnection tries again; the banner already says the link is shaky.
