@@ -22,7 +22,14 @@ import { renderMarkdown, renderTable, summaryRows } from './lib/report';
 import type { BenchResults } from './lib/results';
 import { ChildRpc } from './lib/rpc';
 import { FULL, SMOKE, type Scale } from './lib/scale';
-import { GLOBAL_CHAT, seedDirectChats, seedHistory, seedUsers, type BenchUser } from './lib/seed';
+import {
+  GLOBAL_CHAT,
+  seedDirectChats,
+  seedHistory,
+  seedUsers,
+  tokenTemplate,
+  type BenchUser,
+} from './lib/seed';
 import { round } from './lib/stats';
 import { PASSWORD, runW1, runW2, runW3, runW4, runW5 } from './lib/workloads';
 
@@ -95,9 +102,50 @@ function compileRelay(): string {
   return join(outDir, 'relay/relay.js');
 }
 
-async function seed(db: Client, dbUrl: string, scale: Scale, jwtSecret: string): Promise<Seeded> {
+/**
+ * W4's users register through the API, so that their password hashes are whatever the API
+ * makes (cost, pre-hashing); everyone else is written straight to the database.
+ */
+async function registerLoginUsers(
+  apiUrl: string,
+  count: number,
+): Promise<{ logins: string[]; token: string }> {
+  const logins = Array.from({ length: count }, (_, i) => `signin_${i}`);
+  const tokens = await Promise.all(
+    logins.map(async (login) => {
+      const response = await fetch(`${apiUrl}/api/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login, fullName: `Sign-in ${login}`, password: PASSWORD }),
+      });
+      const body = await response.text();
+      if (response.status !== 201 && response.status !== 200) {
+        throw new Error(`registering ${login}: HTTP ${response.status} ${body}`);
+      }
+      return (JSON.parse(body) as { accessToken: string }).accessToken;
+    }),
+  );
+  const [token] = tokens;
+  if (!token) throw new Error('no login users');
+  return { logins, token };
+}
+
+async function seed(
+  db: Client,
+  dbUrl: string,
+  apiUrl: string,
+  scale: Scale,
+  jwtSecret: string,
+): Promise<Seeded> {
   const passwordHash = await bcrypt.hash(PASSWORD, 10);
-  const users = await seedUsers(db, scale.users + 3, passwordHash, jwtSecret);
+  const registered = await registerLoginUsers(apiUrl, scale.w4Concurrency);
+  const users = await seedUsers(
+    db,
+    scale.users + 3,
+    passwordHash,
+    jwtSecret,
+    tokenTemplate(registered.token),
+  );
   const bench = users.slice(0, scale.users);
   const at = (i: number) => {
     const user = users[i];
@@ -149,6 +197,7 @@ async function seed(db: Client, dbUrl: string, scale: Scale, jwtSecret: string):
     passwordHash,
     roomsOf,
     history,
+    loginUsers: registered.logins,
   };
 }
 
@@ -171,6 +220,7 @@ async function main(): Promise<void> {
     `${options.smoke ? 'smoke' : 'full'} run of ${options.only.join(', ')}; ${CORES} cores, node ${process.version}`,
   );
 
+  const apiBuiltAt = statSync(API_ENTRY).mtime.toISOString();
   // The API (production build) on a fresh database, with its inspector on a loopback port.
   const jwtSecret = randomBytes(32).toString('hex');
   const inspectPort = await freePort();
@@ -183,6 +233,7 @@ async function main(): Promise<void> {
       MESSAGE_RATE: '1000000',
       MESSAGE_BURST: '1000000',
       RATE_LIMIT_LOGIN: '1000000',
+      RATE_LIMIT_REGISTER: '1000000',
       BCRYPT_COST: '10',
       NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}`,
     },
@@ -230,7 +281,7 @@ async function main(): Promise<void> {
     await db.connect();
     cleanups.push(() => db.end());
 
-    const seeded = await seed(db, dbUrl, scale, jwtSecret);
+    const seeded = await seed(db, dbUrl, apiRun.api.baseUrl, scale, jwtSecret);
     const b = new Bench(
       scale,
       {
@@ -280,8 +331,7 @@ async function main(): Promise<void> {
         postgresSource,
         gitCommit: gitCommit(),
         apiBuild:
-          `dist/apps/api/main.js (production build of ${statSync(API_ENTRY).mtime.toISOString()}), ` +
-          'NODE_ENV=production',
+          `dist/apps/api/main.js (production build of ${apiBuiltAt}), ` + 'NODE_ENV=production',
         postgresSettings,
         otherLoadCores: b.otherLoadCores,
       },
@@ -344,6 +394,9 @@ function sanity(r: BenchResults): string[] {
     }
   }
   if (r.w2 && !r.w2.relay.best) problems.push('W2: the relay passed no rate');
+  if (r.w4 && r.w4.api.result.completed === 0) {
+    problems.push(`W4: no sign-in succeeded: ${JSON.stringify(r.w4.api.result.errors)}`);
+  }
   if (r.w3 && r.w3.apiFirst.result.rows !== 50)
     problems.push('W3: a history page without 50 messages');
   if (r.w5 && r.w5.api.storm.result.lost > 0) {

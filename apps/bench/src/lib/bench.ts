@@ -36,9 +36,12 @@ export interface Seeded {
   writers: { chatId: string; senderId: string }[];
   w3Chat: string;
   w3Users: [BenchUser, BenchUser];
+  /** bcrypt (cost 10) of PASSWORD: the seeded users' hash, and the bcrypt ceiling's. */
   passwordHash: string;
   roomsOf: Map<number, string[]>;
   history: { rows: number; ms: number; fkChecksSkipped: boolean };
+  /** Registered through the API with PASSWORD: W4 signs them in. */
+  loginUsers: string[];
 }
 
 export interface Processes {
@@ -172,7 +175,14 @@ export class Bench {
         (result.failed ? `; failed: ${JSON.stringify(result.errors)}` : ''),
     );
     if (result.connected === 0 || (result.failed > 0 && (options.required ?? true))) {
-      throw new Error(`${pool}: ${result.failed} sockets failed: ${JSON.stringify(result.errors)}`);
+      const hint =
+        target === 'api' && Object.keys(result.errors).some((e) => e.includes('unauthorized'))
+          ? ' (if every socket is refused, the API no longer accepts the seeded tokens: see ' +
+            'apps/bench/src/lib/seed.ts)'
+          : '';
+      throw new Error(
+        `${pool}: ${result.failed} sockets failed: ${JSON.stringify(result.errors)}${hint}`,
+      );
     }
     return result;
   }

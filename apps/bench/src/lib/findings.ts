@@ -241,8 +241,8 @@ export function otherFindings(r: BenchResults): string[] {
           `${n(w5.relay.storm.result.newestCursorWouldMiss)} (relay) messages came back from ` +
           'catch-up that a client paging from the newest message it held would have skipped: ' +
           'live `message:new` events that arrive between `session` and the catch-up (or between ' +
-          'its pages) move that cursor past the gap. The harness pages from the id it had at ' +
-          "the drop; apps/web's `MessagesStore.catchUp` pages from the newest message held.",
+          'its pages) move that cursor past the gap. Clients must page from the id they had ' +
+          'when the connection dropped, as the harness does.',
       );
     }
   }

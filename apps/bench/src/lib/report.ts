@@ -526,7 +526,7 @@ export function renderMarkdown(r: BenchResults): string {
     out.push(
       '## W4 — sign-in',
       '',
-      `POST /api/auth/login at concurrency ${w4.concurrency}: **${fmt(w4.api.result.rate, 1)} logins/s** ` +
+      `POST /api/auth/login (users registered through the API) at concurrency ${w4.concurrency}: **${fmt(w4.api.result.rate, 1)} logins/s** ` +
         `(p50 / p99 ${lat(w4.api.result.latency)} ms, errors ${JSON.stringify(w4.api.result.errors)}). ` +
         `bcrypt ceiling, measured just before: \`bcrypt.compare\` (cost 10) at the same concurrency ` +
         `in a process of its own: **${fmt(w4.bcrypt.result.rate, 1)}/s**.`,

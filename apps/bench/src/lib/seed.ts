@@ -5,8 +5,9 @@ import { Client, type Connection, type Submittable } from 'pg';
  * Seeding, straight into the fresh database the API has just migrated (registering 2,000
  * users through the API would cost ~2 minutes of bcrypt and hit its per-address limit):
  * users with one precomputed bcrypt hash, each in `all` as registration does, one session
- * each with an HS256 token signed with the API's JWT_SECRET exactly as the API signs them
- * ({ sub, sid, iat, exp }), direct chats, and the W3 history table filled with COPY.
+ * each with an HS256 token signed with the API's JWT_SECRET, shaped like a token the API
+ * issued in the same run ({ sub, sid, iat, exp } and whatever else it carries), direct chats,
+ * and the W3 history table filled with COPY.
  */
 
 export interface BenchUser {
@@ -23,10 +24,39 @@ export function directChatId(a: string, b: string): string {
   return a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
 }
 
-function mintToken(secret: string, userId: string, sessionId: string, ttlSeconds: number) {
+/** Header and claims of a token the API issued, to mint the seeded users' tokens alike. */
+export interface TokenTemplate {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+}
+
+export function tokenTemplate(token: string): TokenTemplate {
+  const [header, claims] = token
+    .split('.')
+    .slice(0, 2)
+    .map(
+      (part) =>
+        JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>,
+    );
+  if (!header || !claims) throw new Error('not a JWT');
+  return { header, claims };
+}
+
+/**
+ * The API's token for a user and session: the template's header and claims (anything the API
+ * adds besides sub, sid, iat and exp is kept), signed HS256 with the run's JWT_SECRET.
+ */
+function mintToken(
+  secret: string,
+  template: TokenTemplate,
+  userId: string,
+  sessionId: string,
+  ttlSeconds: number,
+) {
   const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const iat = Math.floor(Date.now() / 1000);
-  const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: userId, sid: sessionId, iat, exp: iat + ttlSeconds })}`;
+  const claims = { ...template.claims, sub: userId, sid: sessionId, iat, exp: iat + ttlSeconds };
+  const head = `${b64({ ...template.header, alg: 'HS256' })}.${b64(claims)}`;
   return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
 }
 
@@ -35,6 +65,7 @@ export async function seedUsers(
   count: number,
   passwordHash: string,
   jwtSecret: string,
+  template: TokenTemplate,
 ): Promise<BenchUser[]> {
   const users: BenchUser[] = [];
   const sessions: string[] = [];
@@ -48,7 +79,7 @@ export async function seedUsers(
       id,
       login,
       fullName: `Bench User ${index}`,
-      token: mintToken(jwtSecret, id, sessionId, 6 * 3600),
+      token: mintToken(jwtSecret, template, id, sessionId, 6 * 3600),
     });
   }
   const ids = users.map((u) => u.id);

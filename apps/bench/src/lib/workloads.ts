@@ -360,7 +360,7 @@ export async function runW4(b: Bench): Promise<NonNullable<BenchResults['w4']>> 
   const api = await b.measure('w4-api', 'api', () =>
     b.generator.call('logins', {
       baseUrl: b.p.apiUrl,
-      logins: seeded.bench.slice(0, 64).map((u) => u.login),
+      logins: seeded.loginUsers,
       password: PASSWORD,
       concurrency: scale.w4Concurrency,
       warmupMs: scale.warmupMs,

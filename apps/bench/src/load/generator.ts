@@ -106,9 +106,9 @@ async function inFlight<T>(items: T[], limit: number, task: (item: T) => Promise
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Counts an error by its message, numbers blanked so that alike errors add up. */
+/** Counts an error by its message, measured times blanked so that alike errors add up. */
 const countError = (errors: Record<string, number>, message: string) => {
-  const key = message.replace(/\d+(\.\d+)?/g, 'N').slice(0, 120);
+  const key = message.replace(/\d+\.\d+|\d{4,}/g, 'N').slice(0, 160);
   errors[key] = (errors[key] ?? 0) + 1;
 };
 
@@ -571,7 +571,7 @@ async function logins(args: LoginArgs): Promise<LoginResult> {
               completed++;
               latency.record(now - t);
             }
-          } else countError(errors, `HTTP ${response.status}`);
+          } else countError(errors, `HTTP ${response.status} ${body.slice(0, 100)}`);
         } catch (error) {
           countError(errors, (error as Error).message);
           await sleep(10);
