@@ -37,6 +37,8 @@ const WORKLOADS = ['w5', 'w1', 'w2', 'w3', 'w4'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 interface Options {
+  /** Re-render the report of a saved JSON instead of running. */
+  render: string | null;
   smoke: boolean;
   only: Workload[];
   markdown: string;
@@ -48,14 +50,15 @@ const USAGE = `npm run bench [-- options]   (nx run bench:run; apps/bench/bench.
                      dist/bench/benchmarks-smoke.{md,json} instead of docs/benchmarks.{md,json}
   --only=w1,w3       only these workloads (w1..w5; memory comes with w5)
   --out=FILE.md      where to write the report (default docs/benchmarks.md)
-  --json=FILE.json   where to write the figures (default docs/benchmarks.json)`;
+  --json=FILE.json   where to write the figures (default docs/benchmarks.json)
+  --render=FILE.json rewrite the report of a saved run (to --out, default next to the JSON)`;
 
 function parseOptions(argv: string[]): Options {
   if (argv.includes('--help')) {
     console.log(USAGE);
     process.exit(0);
   }
-  const known = ['--smoke', '--only=', '--out=', '--json='];
+  const known = ['--smoke', '--only=', '--out=', '--json=', '--render='];
   const unknown = argv.filter(
     (a) => !known.some((k) => a === k || (k.endsWith('=') && a.startsWith(k))),
   );
@@ -71,10 +74,16 @@ function parseOptions(argv: string[]): Options {
   const stem = smoke ? 'benchmarks-smoke' : partial ? 'benchmarks-partial' : 'benchmarks';
   const md = value('out');
   const json = value('json');
+  const render = value('render');
   return {
+    render: render ? resolve(render) : null,
     smoke,
     only: WORKLOADS.filter((w) => only.includes(w)),
-    markdown: md ? resolve(md) : join(outDir, `${stem}.md`),
+    markdown: md
+      ? resolve(md)
+      : render
+        ? resolve(render).replace(/\.json$/, '.md')
+        : join(outDir, `${stem}.md`),
     json: json ? resolve(json) : join(outDir, `${stem}.json`),
   };
 }
@@ -201,8 +210,26 @@ async function seed(
   };
 }
 
+/** Writes the markdown report, formatted as `prettier --check .` (CI's lint) expects it. */
+async function writeReport(results: BenchResults, file: string): Promise<void> {
+  mkdirSync(dirname(file), { recursive: true });
+  const config = (await prettier.resolveConfig(file)) ?? {};
+  writeFileSync(
+    file,
+    await prettier.format(renderMarkdown(results), { ...config, filepath: file }),
+  );
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.render) {
+    const results = JSON.parse(readFileSync(options.render, 'utf8')) as BenchResults;
+    results.rows = summaryRows(results);
+    console.log(`\n${renderTable(results)}\n`);
+    await writeReport(results, options.markdown);
+    log(`wrote ${options.markdown}`);
+    return;
+  }
   const scale = options.smoke ? SMOKE : FULL;
   const budget = setTimeout(() => {
     console.error(`bench: over its budget of ${scale.budgetMs / 1000} s; giving up`);
@@ -350,17 +377,9 @@ async function main(): Promise<void> {
     };
     results.rows = summaryRows(results);
     console.log(`\n${renderTable(results)}\n`);
-    for (const file of [options.markdown, options.json]) {
-      mkdirSync(dirname(file), { recursive: true });
-    }
-    // Formatted as `prettier --check .` (CI's lint) expects it.
-    const markdown = renderMarkdown(results);
-    const config = (await prettier.resolveConfig(options.markdown)) ?? {};
-    writeFileSync(
-      options.markdown,
-      await prettier.format(markdown, { ...config, filepath: options.markdown }),
-    );
+    mkdirSync(dirname(options.json), { recursive: true });
     writeFileSync(options.json, `${JSON.stringify(results, null, 2)}\n`);
+    await writeReport(results, options.markdown);
     log(`wrote ${options.markdown} and ${options.json}; CPU profiles in ${PROFILE_DIR}`);
     const missed = results.rows.filter((r) => r.met === false).length;
     log(`${results.rows.filter((r) => r.met).length} targets met, ${missed} not met`);

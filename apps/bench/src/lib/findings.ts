@@ -57,6 +57,32 @@ function writerAdvice(r: BenchResults): string[] {
       'ValidationPipe for the rest.',
     "- Drop `JOIN users` from the insert: the sender is the socket's user, whose fullName is " +
       'already in `socket.data.user`.',
+    ...pgPerMessage(r),
+  ];
+}
+
+/** When the relay's W2 limit was the generator's too, its figure is a floor. */
+function relayFloorNote(r: BenchResults): string[] {
+  const fail = r.w2?.relay.steps.find((s) => !s.pass);
+  if (!fail || !fail.flags.some((f) => f.startsWith('generator'))) return [];
+  return [
+    `- Read the ratio with care: where the relay failed (${fail.result.rate} msg/s) the load ` +
+      `generator was at its own limit too (${n(fail.cpu.cores['generator'] ?? 0, 2)} cores; ` +
+      `${fail.flags.join(', ')}), on a machine of ${r.meta.cores} cores shared by server and ` +
+      "load. The relay's figure is a floor, so the true ratio is at most this one.",
+  ];
+}
+
+/** PostgreSQL CPU per message at the lowest open-loop rate, where batches are smallest. */
+function pgPerMessage(r: BenchResults): string[] {
+  const low = r.w1?.api.open[0];
+  if (!low || !low.result.acked) return [];
+  const us = ((low.cpu.cores['postgres'] ?? 0) * low.cpu.seconds * 1e6) / low.result.acked;
+  return [
+    `- At ${low.result.rate} msg/s, where batches hold a message or two, PostgreSQL spent ` +
+      `${n(us)} µs of CPU per message: four statements per batch, each parsed and planned ` +
+      'anew (TypeORM sends unnamed statements). One statement per batch, sent as a named ' +
+      '(prepared) statement through the driver, pays that once per connection.',
   ];
 }
 
@@ -75,19 +101,20 @@ const ADVICE: Partial<Record<string, Advice>> = {
   },
   'max persisted throughput': writerAdvice,
   'deliveries/s, p99 < 250 ms, all delivered': (r) => {
-    const fail = r.w2?.api.steps.find((s) => !s.pass);
+    const fail = [...(r.w2?.api.steps ?? [])].reverse().find((s) => !s.pass);
     const writev = fail?.profile?.byArea.find((a) => a.name === 'native writev');
     return [
-      `In the first failing step the API spent ${writev ? pct(writev.share) : '?'} of its busy ` +
+      `In the last step that failed the API spent ${writev ? pct(writev.share) : '?'} of its busy ` +
         'time in `writev`: one write syscall per member per message, as in the relay. What the ' +
         'API adds per message (validation, the insert, the ack) is constant, not per member.',
       '- The fan-out itself can only get cheaper by sending fewer frames: coalesce what goes to ' +
         'the same socket in the same tick (presence and typing most of all, see W5).',
+      ...relayFloorNote(r),
     ];
   },
   'pages/s': (r) => historyAdvice(r),
   'API p99, deep ÷ first': (r) => historyAdvice(r),
-  'logins/s': (r) => signInAdvice(r),
+  'logins/s': (r) => loginRateAdvice(r),
   'event-loop delay p99 (in-process)': (r) => signInAdvice(r),
   'drop → all back and caught up': (r) => presenceAdvice(r),
   'messages lost (socket × message)': (r) => [
@@ -113,8 +140,8 @@ const GROUP: Record<string, string> = {
   'max persisted throughput': 'writer',
   'pages/s': 'history',
   'API p99, deep ÷ first': 'history',
-  'logins/s': 'sign-in',
-  'event-loop delay p99 (in-process)': 'sign-in',
+  'logins/s': 'logins',
+  'event-loop delay p99 (in-process)': 'loop-delay',
 };
 
 function historyAdvice(r: BenchResults): string[] {
@@ -136,6 +163,29 @@ function historyAdvice(r: BenchResults): string[] {
     '- Fold the membership check into the page query (`AND EXISTS (SELECT 1 FROM chat_members ' +
       'WHERE chat_id = $1 AND user_id = $5)`, forbidden when it returns no row and the chat ' +
       'has no such member) to save a round trip and a pool checkout per page.',
+    `- On the API side of a page (deep page profile): parsing \`created_at\` into a Date and ` +
+      `back to ISO (\`postgres-date\` ${pct(areaShare(w3.apiDeep.profile, ['postgres-date']))}) ` +
+      "can go: select `created_at` already formatted (e.g. `to_json(m.created_at) #>> '{}'`) " +
+      'or register a pass-through type parser for timestamptz.',
+  ];
+}
+
+function loginRateAdvice(r: BenchResults): string[] {
+  const w4 = r.w4;
+  if (!w4) return [];
+  const p = w4.api.profile;
+  const orm = areaShare(p, ['typeorm']);
+  return [
+    `bcrypt bounds both: ${n(w4.bcrypt.result.rate, 1)} compares/s on ${r.meta.cores} cores with ` +
+      `nothing else running. During the logins the API's own work ran on the same cores as its ` +
+      `4 hashing threads and PostgreSQL (API ${n(w4.api.cpu.cores['api'] ?? 0, 2)} cores in all, ` +
+      `PostgreSQL ${n(w4.api.cpu.cores['postgres'] ?? 0, 2)}); TypeORM alone was ${pct(orm)} ` +
+      "of the main thread's busy time.",
+    '- Make the rest of a login cheap: the user lookup and the session insert as plain ' +
+      'parameterised queries (`SELECT id, login, full_name, password_hash FROM users WHERE ' +
+      'login = $1`, `INSERT INTO sessions … RETURNING id`) instead of `findOne` / `save` with ' +
+      'entity hydration; every millisecond of main-thread work is a millisecond of a core not ' +
+      'hashing.',
   ];
 }
 
@@ -174,20 +224,29 @@ function presenceAdvice(r: BenchResults): string[] {
       `\`presence\` was ${presence ? pct(presence.share) : '?'} of the busy time (inclusive) and ` +
       `\`writev\` ${writev ? pct(writev.share) : '?'}.` +
       (Object.keys(api.storm.result.reconnectErrors).length
-        ? ' The event loop falls behind, pool checkouts time out ("timeout exceeded when trying ' +
-          'to connect" in the API log) and the handshake middleware answers those with ' +
-          `\`unauthorized\`. Failed reconnection attempts: ${JSON.stringify(api.storm.result.reconnectErrors)}.`
+        ? ' The event loop falls behind, pool checkouts time out and reconnections fail: ' +
+          `${JSON.stringify(api.storm.result.reconnectErrors)}.`
         : ''),
     '- Coalesce presence: collect online/offline changes and flush them once per 0.5–1 s as one ' +
       'event per room (e.g. `presence` carrying a list; a contract addition), or send presence ' +
       'only to direct chats and let clients ask for the members of `all` they display. Either ' +
       'turns N² frames per storm into about N per flush.',
-    "- In the handshake middleware, answer `unauthorized` only for an AppError('unauthorized'); " +
-      'a database error is `unavailable`, which clients retry instead of signing the user out.',
-    '- `handleConnection` reads the member chat ids twice (rooms, then presence): reuse the first ' +
-      'result; `authenticate` and `memberChatIds` could be one query (two fewer pool checkouts ' +
-      'per connect).',
+    ...(refusedAsUnauthorized(r)
+      ? [
+          "- In the handshake middleware, answer `unauthorized` only for an AppError('unauthorized'); " +
+            'a database error is `unavailable`, which clients retry instead of signing the user out.',
+        ]
+      : []),
+    '- A connect costs two queries, each with its own pool checkout (the session in ' +
+      '`authenticate`, then `memberChatIds`): one query returning both halves the pool pressure ' +
+      'of a storm.',
   ];
+}
+
+/** Whether busy-time failures reached clients as `unauthorized` in this run. */
+function refusedAsUnauthorized(r: BenchResults): boolean {
+  const errors = { ...r.w5?.api.connect.errors, ...r.w5?.api.storm.result.reconnectErrors };
+  return Object.keys(errors).some((e) => e.includes('connect_error: unauthorized'));
 }
 
 function profileOf(r: BenchResults, row: Row): ProfileSummary | undefined {
@@ -198,7 +257,7 @@ function profileOf(r: BenchResults, row: Row): ProfileSummary | undefined {
   }
   if (row.workload.startsWith('W2') && r.w2) {
     const steps = r.w2.api.steps;
-    return (steps.find((s) => !s.pass) ?? steps[steps.length - 1])?.profile;
+    return ([...steps].reverse().find((s) => !s.pass) ?? steps[steps.length - 1])?.profile;
   }
   if (row.workload.startsWith('W3') && r.w3) return r.w3.apiDeep.profile;
   if (row.workload.startsWith('W4') && r.w4) return r.w4.api.profile;
@@ -224,12 +283,18 @@ export function otherFindings(r: BenchResults): string[] {
     for (const [k, v] of Object.entries(w5.api.storm.result.reconnectErrors)) {
       refused[k] = (refused[k] ?? 0) + v;
     }
-    if (Object.keys(refused).length) {
+    const stormMissed = r.rows.some(
+      (row) => row.metric === 'drop → all back and caught up' && row.met === false,
+    );
+    if (Object.keys(refused).length && !stormMissed) {
       out.push(
         `- **Sockets refused or timed out while the API was busy** (connecting and the storm): ` +
-          `${JSON.stringify(refused)}. \`connect_error: unauthorized\` here is not a bad token: ` +
-          'the handshake middleware turns any error of `authenticate` (a pool checkout timeout ' +
-          'included) into `unauthorized`, which makes a client sign the user out.',
+          `${JSON.stringify(refused)}.` +
+          (refusedAsUnauthorized(r)
+            ? ' `connect_error: unauthorized` here is not a bad token: the handshake middleware ' +
+              'turns any error of `authenticate` (a pool checkout timeout included) into ' +
+              '`unauthorized`, which makes a client sign the user out.'
+            : ''),
       );
     }
     const miss =
@@ -262,9 +327,13 @@ export function findings(r: BenchResults): string[] {
     const profile = profileOf(r, row);
     out.push(`### ${row.workload}: ${row.metric}`, '');
     const f = (v: number) => n(v, 1);
+    const apiFigure = row.apiText ?? `${row.api === null ? '–' : f(row.api)} ${row.unit}`;
+    const baseFigure =
+      row.baselineText ??
+      (row.baseline !== null ? `${row.baselineName} ${f(row.baseline)} ${row.unit}` : null);
     out.push(
-      `Measured: API ${row.api === null ? '–' : f(row.api)} ${row.unit}` +
-        (row.baseline !== null ? `, ${row.baselineName} ${f(row.baseline)} ${row.unit}` : '') +
+      `Measured: API ${apiFigure.trim()}` +
+        (baseFigure ? `, ${baseFigure.trim()}` : '') +
         (row.ratio !== null ? ` (ratio ${row.ratio.toFixed(2)})` : '') +
         `; target ${row.target}.`,
       '',
