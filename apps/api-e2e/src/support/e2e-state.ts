@@ -16,6 +16,7 @@ export const E2E_LIMITS = {
   registrationsPerAddress: 100_000,
   messageRate: 10,
   messageBurst: 60,
+  presenceGraceMs: 300,
 } as const;
 
 interface GlobalWithRun {

@@ -13,6 +13,8 @@ export default async function globalSetup(): Promise<void> {
       RATE_LIMIT_REGISTER: String(E2E_LIMITS.registrationsPerAddress),
       MESSAGE_RATE: String(E2E_LIMITS.messageRate),
       MESSAGE_BURST: String(E2E_LIMITS.messageBurst),
+      // Offline is announced after this grace period; short, so presence tests stay quick.
+      PRESENCE_GRACE_MS: String(E2E_LIMITS.presenceGraceMs),
     },
   });
   setE2eRun(run);

@@ -25,6 +25,8 @@ export const appConfig = registerAs('app', () => {
       .filter(Boolean),
     webDir: resolve(process.env['WEB_DIR'] || join(__dirname, '..', 'web', 'browser')),
     redisUrl: process.env['REDIS_URL'] || null,
+    /** How long a user whose last socket closed may take to come back before peers hear offline. */
+    presenceGraceMs: int(process.env['PRESENCE_GRACE_MS'], 2000),
     /** Express `trust proxy`: which proxies may set X-Forwarded-For. */
     trustProxy: process.env['TRUST_PROXY'] || 'loopback',
   };

@@ -81,6 +81,12 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @IsInt()
+  @Min(0)
+  @Max(60000)
+  PRESENCE_GRACE_MS?: number;
+
+  @IsOptional()
+  @IsInt()
   @Min(1)
   MESSAGE_RATE?: number;
 

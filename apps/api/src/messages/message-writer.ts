@@ -18,39 +18,45 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
+/** Transactions in flight at once; a chat always uses the same lane, so lanes never contend. */
+const LANES = 4;
 
 /**
  * Writes messages in group commits: the first message goes to the database at once, and the
  * messages that arrive while a transaction is in flight go together in the next one, so under
  * load one commit (one WAL flush) carries many messages while a lone message waits for none.
+ * Chats are spread over a few lanes, each with its own transaction in flight.
  *
- * Each transaction first locks the rows of the chats it writes to, in id order, and holds
- * them until it commits: within a chat, ids are therefore assigned and committed one
- * transaction at a time, and a reader who has seen id N never misses a later commit with a
- * smaller id. A message resolves to its stored row, or to null when it was not inserted (the
- * sender is not a member of the chat, or (sender, clientId) is already stored).
+ * Each transaction (one statement) first locks the rows of the chats it writes to, in id
+ * order, and holds them until it commits: within a chat, ids are therefore assigned and
+ * committed one transaction at a time, and a reader who has seen id N never misses a later
+ * commit with a smaller id (docs/architecture.md). A message resolves to its stored row, or
+ * to null when it was not inserted (the sender is not a member of the chat, or (sender,
+ * clientId) is already stored).
  */
 @Injectable()
 export class MessageWriter {
-  private queue: Pending[] = [];
-  private flushing = false;
+  private readonly lanes = Array.from({ length: LANES }, () => ({
+    queue: [] as Pending[],
+    flushing: false,
+  }));
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   write(message: NewMessage): Promise<MessageRow | null> {
+    const lane = this.lanes[laneOf(message.chatId)] as MessageWriter['lanes'][number];
     return new Promise((resolve, reject) => {
-      this.queue.push({ message, resolve, reject });
-      if (!this.flushing) void this.flush();
+      lane.queue.push({ message, resolve, reject });
+      if (!lane.flushing) void this.flush(lane);
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      await this.settle(batch);
+  private async flush(lane: MessageWriter['lanes'][number]): Promise<void> {
+    lane.flushing = true;
+    while (lane.queue.length > 0) {
+      await this.settle(lane.queue.splice(0, MAX_BATCH));
     }
-    this.flushing = false;
+    lane.flushing = false;
   }
 
   /** One transaction for the batch; if a row's data is refused, each message on its own. */
@@ -73,35 +79,45 @@ export class MessageWriter {
     }
   }
 
+  /**
+   * One statement, so one round trip and its own transaction. The rows to insert are joined
+   * with `locked`, which takes every chat's lock (in id order) before a row can reach the
+   * INSERT and its identity value.
+   */
   private insert(messages: NewMessage[]): Promise<MessageRow[]> {
-    const chatIds = [...new Set(messages.map((m) => m.chatId))].sort();
-    return this.db.transaction(async (tx) => {
-      await tx.query(
-        `UPDATE chats SET last_message_at = now()
-          WHERE id IN (SELECT id FROM chats WHERE id = ANY($1) ORDER BY id FOR UPDATE)`,
-        [chatIds],
-      );
-      return tx.query(
-        `WITH input AS (
-           SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[])
-             WITH ORDINALITY AS t(chat_id, sender_id, client_id, content, ord)
-         ), m AS (
-           INSERT INTO messages (chat_id, sender_id, client_id, content)
-           SELECT i.chat_id, i.sender_id, i.client_id, i.content
-             FROM input i
-             JOIN chat_members cm ON cm.chat_id = i.chat_id AND cm.user_id = i.sender_id
-            ORDER BY i.ord
-           ON CONFLICT (sender_id, client_id) DO NOTHING
-           RETURNING *
-         )
-         SELECT ${MESSAGE_COLUMNS} FROM m JOIN users u ON u.id = m.sender_id ORDER BY m.id`,
-        [
-          messages.map((m) => m.chatId),
-          messages.map((m) => m.senderId),
-          messages.map((m) => m.clientId),
-          messages.map((m) => m.content),
-        ],
-      );
-    });
+    return this.db.query(
+      `WITH locked AS (
+         SELECT id FROM chats WHERE id = ANY($5::text[]) ORDER BY id FOR UPDATE
+       ), touched AS (
+         UPDATE chats c SET last_message_at = now() FROM locked WHERE c.id = locked.id
+         RETURNING c.id
+       ), input AS (
+         SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[])
+           WITH ORDINALITY AS t(chat_id, sender_id, client_id, content, ord)
+       ), m AS (
+         INSERT INTO messages (chat_id, sender_id, client_id, content)
+         SELECT i.chat_id, i.sender_id, i.client_id, i.content
+           FROM input i
+           JOIN (SELECT array_agg(id) AS ids FROM touched) t ON i.chat_id = ANY(t.ids)
+           JOIN chat_members cm ON cm.chat_id = i.chat_id AND cm.user_id = i.sender_id
+          ORDER BY i.ord
+         ON CONFLICT (sender_id, client_id) DO NOTHING
+         RETURNING *
+       )
+       SELECT ${MESSAGE_COLUMNS} FROM m JOIN users u ON u.id = m.sender_id ORDER BY m.id`,
+      [
+        messages.map((m) => m.chatId),
+        messages.map((m) => m.senderId),
+        messages.map((m) => m.clientId),
+        messages.map((m) => m.content),
+        [...new Set(messages.map((m) => m.chatId))].sort(),
+      ],
+    );
   }
+}
+
+function laneOf(chatId: string): number {
+  let hash = 0;
+  for (let i = 0; i < chatId.length; i++) hash = (hash * 31 + chatId.charCodeAt(i)) | 0;
+  return Math.abs(hash) % LANES;
 }

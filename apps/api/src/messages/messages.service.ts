@@ -53,13 +53,16 @@ export class MessagesService {
     await this.chats.assertMember(userId, chatId);
     const limit = query.limit ?? LIMITS.pageDefault;
     const forward = query.after !== undefined;
+    // Ordered by (chat_id, id) with chat_id as a range: only the (chat_id, id) index can give
+    // that order, so the planner never walks the primary key filtering other chats' rows.
+    const direction = forward ? 'ASC' : 'DESC';
     const rows: MessageRow[] = await this.db.query(
       `SELECT ${MESSAGE_COLUMNS}
          FROM messages m JOIN users u ON u.id = m.sender_id
-        WHERE m.chat_id = $1
+        WHERE m.chat_id >= $1 AND m.chat_id <= $1
           AND ($2::bigint IS NULL OR m.id < $2)
           AND ($3::bigint IS NULL OR m.id > $3)
-        ORDER BY m.id ${forward ? 'ASC' : 'DESC'}
+        ORDER BY m.chat_id ${direction}, m.id ${direction}
         LIMIT $4`,
       [chatId, query.before ?? null, query.after ?? null, limit + 1],
     );

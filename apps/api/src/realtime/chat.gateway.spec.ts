@@ -141,6 +141,19 @@ describe('ChatGateway', () => {
     expect(await offline).toEqual({ userId: bob.user.id, online: false });
   });
 
+  it('says nothing to peers when a user reloads within the grace period', async () => {
+    const { ann, bob } = await pair();
+    const watcher = await t.connect(ann.accessToken);
+    const online = nextEvent<PresenceEvent>(watcher, 'presence');
+    const before = await t.connect(bob.accessToken);
+    await online;
+
+    const flips = receives(watcher, 'presence', 800);
+    before.close();
+    await t.connect(bob.accessToken);
+    expect(await flips).toBe(false);
+  });
+
   it('sends typing to the other member only', async () => {
     const { ann, bob, chatId } = await pair();
     const [annTab1, annTab2, bobTab] = await Promise.all([

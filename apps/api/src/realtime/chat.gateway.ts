@@ -1,4 +1,4 @@
-import { Logger, UseFilters, UsePipes } from '@nestjs/common';
+import { Inject, Logger, UseFilters, UsePipes } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -21,6 +21,7 @@ import { ChatsService } from '../chats/chats.service';
 import { mapError } from '../common/error-mapping';
 import { WsExceptionFilter } from '../common/filters/ws-exception.filter';
 import { createValidationPipe } from '../common/validation';
+import { appConfig, type AppConfig } from '../config/configuration';
 import { MessagesService } from '../messages/messages.service';
 import { SendRateLimiter } from '../messages/send-rate-limiter';
 import { Broadcaster } from './broadcaster.service';
@@ -55,7 +56,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly presence: PresenceService,
     private readonly broadcaster: Broadcaster,
     private readonly limiter: SendRateLimiter,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
+
+  /** Users whose last socket closed here, not yet announced offline (a reload, a flaky link). */
+  private readonly goingOffline = new Map<string, NodeJS.Timeout>();
 
   afterInit(server: ChatServer): void {
     this.broadcaster.attach(server);
@@ -96,7 +101,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     }
     // Presence is best effort: a socket is not refused because Redis is away.
     try {
-      if (await this.presence.connected(user.id, socket.id)) {
+      const first = await this.presence.connected(user.id, socket.id);
+      const pending = this.goingOffline.get(user.id);
+      if (pending) {
+        // Back within the grace period: peers were never told they left.
+        clearTimeout(pending);
+        this.goingOffline.delete(user.id);
+      } else if (first) {
         this.broadcaster.presence(user.id, true, chatIds);
       }
     } catch (error) {
@@ -110,9 +121,28 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     clearTimeout(socket.data.expiry);
     try {
       if (!(await this.presence.disconnected(user.id, socket.id))) return;
-      this.broadcaster.presence(user.id, false, await this.chats.memberChatIds(user.id));
+      if (this.goingOffline.has(user.id)) return;
+      const timer = setTimeout(
+        () => void this.announceOffline(user.id),
+        this.config.presenceGraceMs,
+      ).unref();
+      this.goingOffline.set(user.id, timer);
     } catch (error) {
       this.logger.warn(`Could not record ${user.id} going offline: ${String(error)}`);
+    }
+  }
+
+  /**
+   * After the grace period, peers hear `offline` unless a socket came back meanwhile (here or
+   * on another instance). A reconnect storm thus sends no presence at all.
+   */
+  private async announceOffline(userId: string): Promise<void> {
+    this.goingOffline.delete(userId);
+    try {
+      if (await this.presence.isOnline(userId)) return;
+      this.broadcaster.presence(userId, false, await this.chats.memberChatIds(userId));
+    } catch (error) {
+      this.logger.warn(`Could not announce ${userId} offline: ${String(error)}`);
     }
   }
 

@@ -41,6 +41,7 @@ export class TestApp {
       JWT_SECRET: randomBytes(32).toString('hex'),
       NODE_ENV: 'test',
       WEB_DIR: '/nonexistent',
+      PRESENCE_GRACE_MS: '300',
     });
     // Imported late: configuration is read when the module is first loaded.
     const { AppModule } = await import('../app.module');

@@ -15,6 +15,7 @@ const API_ENV = {
   MESSAGE_BURST: '1000',
   RATE_LIMIT_REGISTER: '100000',
   RATE_LIMIT_LOGIN: '1000',
+  PRESENCE_GRACE_MS: '300',
 };
 
 /** An API instance that exited without being asked to. */
