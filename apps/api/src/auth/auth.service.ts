@@ -22,6 +22,11 @@ interface TokenClaims {
   exp: number;
 }
 
+export interface SocketIdentity {
+  user: AuthenticatedUser;
+  chatIds: string[];
+}
+
 const BAD_CREDENTIALS = 'Invalid login or password';
 const UNIQUE_VIOLATION = '23505';
 
@@ -90,6 +95,18 @@ export class AuthService {
 
   /** Verifies signature, algorithm and expiry, then that the session is still live. */
   async authenticate(token: string | undefined | null): Promise<AuthenticatedUser> {
+    return (await this.verify(token, false)).user;
+  }
+
+  /**
+   * The same, for a socket handshake: with the ids of the user's chats (the rooms to join)
+   * from the same query, so a reconnect storm costs one query per socket.
+   */
+  authenticateSocket(token: string | undefined | null): Promise<SocketIdentity> {
+    return this.verify(token, true);
+  }
+
+  private async verify(token: string | undefined | null, withChats: boolean) {
     if (!token) throw new AppError('unauthorized', 'A bearer token is required');
     let claims: TokenClaims;
     try {
@@ -100,21 +117,25 @@ export class AuthService {
     if (!isUuid(claims.sub) || !isUuid(claims.sid) || typeof claims.exp !== 'number') {
       throw new AppError('unauthorized', 'The token is invalid or expired');
     }
-    const rows: { id: string; login: string; full_name: string }[] = await this.db.query(
-      `SELECT u.id, u.login, u.full_name
-         FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
-      [claims.sid, claims.sub],
-    );
+    const rows: { id: string; login: string; full_name: string; chat_ids: string[] | null }[] =
+      await this.db.query(
+        `SELECT u.id, u.login, u.full_name,
+                CASE WHEN $3 THEN (SELECT array_agg(chat_id) FROM chat_members WHERE user_id = u.id)
+                END AS chat_ids
+           FROM sessions s JOIN users u ON u.id = s.user_id
+          WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+        [claims.sid, claims.sub, withChats],
+      );
     const row = rows[0];
     if (!row) throw new AppError('unauthorized', 'The session has ended; sign in again');
-    return {
+    const user: AuthenticatedUser = {
       id: row.id,
       login: row.login,
       fullName: row.full_name,
       sessionId: claims.sid,
       expiresAt: claims.exp,
     };
+    return { user, chatIds: row.chat_ids ?? [] };
   }
 
   private async startSession(user: UserEntity): Promise<AuthResult> {

@@ -20,7 +20,9 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     synchronize: false,
     extra: {
       max: 20,
-      connectionTimeoutMillis: 3000,
+      // Also how long a query may wait for a free connection (a reconnect storm queues here);
+      // a stopped database refuses at once, so outages are still answered quickly.
+      connectionTimeoutMillis: 10000,
       // A send must fail fast (and answer `unavailable`) while the database is away.
       query_timeout: 10000,
     },

@@ -4,6 +4,8 @@ import type { AuthenticatedUser } from '../auth/authenticated-user';
 
 export interface SocketData {
   user: AuthenticatedUser;
+  /** The chats (rooms) the user was in at the handshake. */
+  chatIds: string[];
   /** Set once the socket is counted in presence. */
   online?: boolean;
   expiry?: NodeJS.Timeout;

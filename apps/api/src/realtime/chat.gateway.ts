@@ -68,9 +68,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     server.use((socket, next) => {
       const token: unknown = socket.handshake.auth?.['token'];
       this.auth
-        .authenticate(typeof token === 'string' ? token : null)
-        .then((user) => {
+        .authenticateSocket(typeof token === 'string' ? token : null)
+        .then(({ user, chatIds }) => {
           socket.data.user = user;
+          socket.data.chatIds = chatIds;
           next();
         })
         .catch((error: unknown) => {
@@ -82,12 +83,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   async handleConnection(socket: ChatSocket): Promise<void> {
-    const { user } = socket.data;
+    const { user, chatIds } = socket.data;
     this.limitSends(socket);
-    let chatIds: string[];
     try {
-      chatIds = await this.chats.memberChatIds(user.id);
-      if (socket.disconnected) return;
       await socket.join([userRoom(user.id), sessionRoom(user.sessionId), ...chatIds]);
       this.expireWithToken(socket);
       socket.data.online = true;
