@@ -33,6 +33,7 @@ import {
   SendMessageEventDto,
   TypingEventDto,
 } from './dto/chat-events.dto';
+import { FairQueue } from './fair-queue';
 import { PresenceService } from './presence.service';
 
 const ok = <T>(data: T): Ack<T> => ({ ok: true, data });
@@ -58,6 +59,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly limiter: SendRateLimiter,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
+
+  private readonly sends = new FairQueue();
 
   /** Users whose last socket closed here, not yet announced offline (a reload, a flaky link). */
   private readonly goingOffline = new Map<string, NodeJS.Timeout>();
@@ -117,6 +120,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const { user, online } = socket.data;
     if (!user || !online) return;
     clearTimeout(socket.data.expiry);
+    this.sends.forget(socket.id);
     try {
       if (!(await this.presence.disconnected(user.id, socket.id))) return;
       if (this.goingOffline.has(user.id)) return;
@@ -196,18 +200,21 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   /**
    * Takes the sender's send token before a `message:send` packet reaches validation and the
-   * handler, so a flood is answered `rate_limited` at almost no cost to other users.
+   * handler, so a flood is answered `rate_limited` at almost no cost to other users; each
+   * socket's sends take turns with other sockets' (FairQueue).
    */
   private limitSends(socket: ChatSocket): void {
     socket.use(([event, ...args], next) => {
       if (event !== 'message:send') return next();
-      this.limiter.take(socket.data.user.id).then(
-        () => next(),
-        (error: unknown) => {
-          const ack = args.at(-1);
-          const { code, message } = mapError(error);
-          if (typeof ack === 'function') ack({ ok: false, error: { code, message } });
-        },
+      this.sends.push(socket.id, () =>
+        this.limiter.take(socket.data.user.id).then(
+          () => next(),
+          (error: unknown) => {
+            const ack = args.at(-1);
+            const { code, message } = mapError(error);
+            if (typeof ack === 'function') ack({ ok: false, error: { code, message } });
+          },
+        ),
       );
     });
   }

@@ -1,0 +1,28 @@
+import { FairQueue } from './fair-queue';
+
+describe('FairQueue', () => {
+  it('serves each key in turn, so one with many tasks does not hold up another', async () => {
+    const queue = new FairQueue();
+    const ran: string[] = [];
+    for (let i = 0; i < 5; i++) queue.push('flood', () => ran.push(`flood${i}`));
+    queue.push('calm', () => ran.push('calm'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ran.indexOf('calm')).toBeLessThanOrEqual(1);
+    expect(ran.filter((r) => r.startsWith('flood'))).toEqual([
+      'flood0',
+      'flood1',
+      'flood2',
+      'flood3',
+      'flood4',
+    ]);
+  });
+
+  it('drops the tasks of a forgotten key', async () => {
+    const queue = new FairQueue();
+    const ran: string[] = [];
+    queue.push('gone', () => ran.push('gone'));
+    queue.forget('gone');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(ran).toEqual([]);
+  });
+});

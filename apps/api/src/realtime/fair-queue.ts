@@ -1,0 +1,37 @@
+/**
+ * Runs queued work one task per key (per socket) per turn of the event loop, yielding to I/O
+ * between turns: a client that sends hundreds of packets at once waits behind its own
+ * packets, not in front of everyone else's.
+ */
+export class FairQueue {
+  private readonly queues = new Map<string, (() => unknown)[]>();
+  private scheduled = false;
+
+  push(key: string, task: () => unknown): void {
+    const queue = this.queues.get(key);
+    if (queue) queue.push(task);
+    else this.queues.set(key, [task]);
+    this.schedule();
+  }
+
+  /** Drops what a key still has queued (its socket is gone). */
+  forget(key: string): void {
+    this.queues.delete(key);
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.turn());
+  }
+
+  private turn(): void {
+    this.scheduled = false;
+    for (const [key, queue] of [...this.queues]) {
+      const task = queue.shift();
+      if (queue.length === 0) this.queues.delete(key);
+      task?.();
+    }
+    if (this.queues.size > 0) this.schedule();
+  }
+}
