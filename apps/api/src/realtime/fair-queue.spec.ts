@@ -17,6 +17,18 @@ describe('FairQueue', () => {
     ]);
   });
 
+  it('keeps serving the other keys when a task throws', async () => {
+    const queue = new FairQueue();
+    const ran: string[] = [];
+    queue.push('broken', () => {
+      throw new Error('boom');
+    });
+    queue.push('broken', () => ran.push('broken, second'));
+    queue.push('calm', () => ran.push('calm'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ran).toEqual(expect.arrayContaining(['calm', 'broken, second']));
+  });
+
   it('drops the tasks of a forgotten key', async () => {
     const queue = new FairQueue();
     const ran: string[] = [];

@@ -1,9 +1,12 @@
+import { Logger } from '@nestjs/common';
+
 /**
  * Runs queued work one task per key (per socket) per turn of the event loop, yielding to I/O
  * between turns: a client that sends hundreds of packets at once waits behind its own
  * packets, not in front of everyone else's.
  */
 export class FairQueue {
+  private readonly logger = new Logger(FairQueue.name);
   private readonly queues = new Map<string, (() => unknown)[]>();
   private scheduled = false;
 
@@ -30,7 +33,12 @@ export class FairQueue {
     for (const [key, queue] of [...this.queues]) {
       const task = queue.shift();
       if (queue.length === 0) this.queues.delete(key);
-      task?.();
+      try {
+        task?.();
+      } catch (error) {
+        // One failing task must not stall every socket's queue behind it.
+        this.logger.error(error instanceof Error ? (error.stack ?? error.message) : error);
+      }
     }
     if (this.queues.size > 0) this.schedule();
   }

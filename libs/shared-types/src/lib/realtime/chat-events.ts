@@ -69,11 +69,3 @@ export interface ServerToClientEvents {
   presence: (payload: PresenceEvent) => void;
   typing: (payload: TypingEvent) => void;
 }
-
-export const CLIENT_EVENTS = [
-  'message:send',
-  'chat:create',
-  'chat:history',
-  'chat:read',
-  'typing',
-] as const satisfies readonly (keyof ClientToServerEvents)[];
