@@ -109,8 +109,11 @@ describe('two people chatting in two browsers', () => {
   });
 
   it('delivers what was sent while the peer was offline once they are back, exactly once', async () => {
+    expect(await adaUi.showsOnline(grace.fullName)).toBe(true);
     await graceSession.goOffline();
     await graceUi.reconnectBanner().waitFor({ state: 'visible' });
+    // Ada sees Grace go offline once the server's grace period for a reload is over.
+    await eventually(async () => expect(await adaUi.showsOnline(grace.fullName)).toBe(false));
 
     const whileAway = 'Sent while you were offline: the review is at 3 pm.';
     await adaUi.send(whileAway);
@@ -123,6 +126,7 @@ describe('two people chatting in two browsers', () => {
 
     await graceSession.goOnline();
     await graceUi.reconnectBanner().waitFor({ state: 'hidden', timeout: 30_000 });
+    await eventually(async () => expect(await adaUi.showsOnline(grace.fullName)).toBe(true));
     await graceUi.expectMessageCount(whileAway, 1, 30_000);
     await adaUi.expectMessageCount(queued, 1, 30_000);
 

@@ -53,14 +53,6 @@ export class ChatsService {
     return chat;
   }
 
-  async memberChatIds(userId: string): Promise<string[]> {
-    const rows: { chat_id: string }[] = await this.db.query(
-      `SELECT chat_id FROM chat_members WHERE user_id = $1`,
-      [userId],
-    );
-    return rows.map((r) => r.chat_id);
-  }
-
   /** Forbidden both for a chat the user is not in and for one that does not exist. */
   async assertMember(userId: string, chatId: string): Promise<void> {
     assertChatIdShape(chatId);

@@ -27,6 +27,8 @@ export const appConfig = registerAs('app', () => {
     redisUrl: process.env['REDIS_URL'] || null,
     /** How long a user whose last socket closed may take to come back before peers hear offline. */
     presenceGraceMs: int(process.env['PRESENCE_GRACE_MS'], 2000),
+    /** Sockets in `batched` presence mode get at most one `presence:batch` per this interval. */
+    presenceBatchMs: int(process.env['PRESENCE_BATCH_MS'], 250),
     /** Express `trust proxy`: which proxies may set X-Forwarded-For. */
     trustProxy: process.env['TRUST_PROXY'] || 'loopback',
   };

@@ -87,6 +87,12 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @IsInt()
+  @Min(10)
+  @Max(10000)
+  PRESENCE_BATCH_MS?: number;
+
+  @IsOptional()
+  @IsInt()
   @Min(1)
   MESSAGE_RATE?: number;
 

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import type { Pool } from 'pg';
+import { DataSource, QueryFailedError } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { isDatabaseUnavailable } from '../common/error-mapping';
-import { MESSAGE_COLUMNS, type MessageRow } from './message.mapper';
+import type { MessageRow } from './message.mapper';
 
 export interface NewMessage {
   chatId: string;
   senderId: string;
+  /** The sender's fullName, which the stored row is returned with (no join with users). */
+  senderName: string;
   clientId: string;
   content: string;
 }
@@ -18,6 +22,33 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
+
+/**
+ * One statement, so one round trip and its own transaction. The rows to insert are joined with
+ * `locked`, which takes every chat's lock (in id order) before a row can reach the INSERT and
+ * its identity value.
+ */
+const INSERT = `WITH locked AS (
+    SELECT id FROM chats WHERE id = ANY($5::text[]) ORDER BY id FOR UPDATE
+  ), touched AS (
+    UPDATE chats c SET last_message_at = now() FROM locked WHERE c.id = locked.id
+    RETURNING c.id
+  ), input AS (
+    SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[])
+      WITH ORDINALITY AS t(chat_id, sender_id, client_id, content, ord)
+  ), m AS (
+    INSERT INTO messages (chat_id, sender_id, client_id, content)
+    SELECT i.chat_id, i.sender_id, i.client_id, i.content
+      FROM input i
+      JOIN (SELECT array_agg(id) AS ids FROM touched) t ON i.chat_id = ANY(t.ids)
+      JOIN chat_members cm ON cm.chat_id = i.chat_id AND cm.user_id = i.sender_id
+     ORDER BY i.ord
+    ON CONFLICT (sender_id, client_id) DO NOTHING
+    RETURNING *
+  )
+  SELECT m.id::text AS id, m.chat_id, m.sender_id, m.client_id, m.content, m.created_at
+    FROM m ORDER BY m.id`;
+
 /** Transactions in flight at once; a chat always uses the same lane, so lanes never contend. */
 const LANES = 4;
 
@@ -41,7 +72,11 @@ export class MessageWriter {
     flushing: false,
   }));
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  private readonly pool: Pool;
+
+  constructor(@InjectDataSource() db: DataSource) {
+    this.pool = (db.driver as PostgresDriver).master as Pool;
+  }
 
   write(message: NewMessage): Promise<MessageRow | null> {
     const lane = this.lanes[laneOf(message.chatId)] as MessageWriter['lanes'][number];
@@ -68,7 +103,11 @@ export class MessageWriter {
         const row = stored.get(`${message.senderId}:${message.clientId}`);
         // The first of two identical (sender, clientId) in one batch takes the row.
         stored.delete(`${message.senderId}:${message.clientId}`);
-        resolve(row && row.chat_id === message.chatId ? row : null);
+        resolve(
+          row && row.chat_id === message.chatId
+            ? { ...row, sender_name: message.senderName }
+            : null,
+        );
       }
     } catch (error) {
       if (batch.length > 1 && !isDatabaseUnavailable(error)) {
@@ -79,40 +118,22 @@ export class MessageWriter {
     }
   }
 
-  /**
-   * One statement, so one round trip and its own transaction. The rows to insert are joined
-   * with `locked`, which takes every chat's lock (in id order) before a row can reach the
-   * INSERT and its identity value.
-   */
-  private insert(messages: NewMessage[]): Promise<MessageRow[]> {
-    return this.db.query(
-      `WITH locked AS (
-         SELECT id FROM chats WHERE id = ANY($5::text[]) ORDER BY id FOR UPDATE
-       ), touched AS (
-         UPDATE chats c SET last_message_at = now() FROM locked WHERE c.id = locked.id
-         RETURNING c.id
-       ), input AS (
-         SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[])
-           WITH ORDINALITY AS t(chat_id, sender_id, client_id, content, ord)
-       ), m AS (
-         INSERT INTO messages (chat_id, sender_id, client_id, content)
-         SELECT i.chat_id, i.sender_id, i.client_id, i.content
-           FROM input i
-           JOIN (SELECT array_agg(id) AS ids FROM touched) t ON i.chat_id = ANY(t.ids)
-           JOIN chat_members cm ON cm.chat_id = i.chat_id AND cm.user_id = i.sender_id
-          ORDER BY i.ord
-         ON CONFLICT (sender_id, client_id) DO NOTHING
-         RETURNING *
-       )
-       SELECT ${MESSAGE_COLUMNS} FROM m JOIN users u ON u.id = m.sender_id ORDER BY m.id`,
-      [
-        messages.map((m) => m.chatId),
-        messages.map((m) => m.senderId),
-        messages.map((m) => m.clientId),
-        messages.map((m) => m.content),
-        [...new Set(messages.map((m) => m.chatId))].sort(),
-      ],
-    );
+  private async insert(messages: NewMessage[]): Promise<Omit<MessageRow, 'sender_name'>[]> {
+    const values = [
+      messages.map((m) => m.chatId),
+      messages.map((m) => m.senderId),
+      messages.map((m) => m.clientId),
+      messages.map((m) => m.content),
+      [...new Set(messages.map((m) => m.chatId))].sort(),
+    ];
+    try {
+      // A named statement: parsed and planned once per connection, not once per batch.
+      const result = await this.pool.query({ name: 'message-writer.insert', text: INSERT, values });
+      return result.rows;
+    } catch (error) {
+      // As TypeORM reports it elsewhere, so mapError treats it the same (e.g. 22xxx → invalid).
+      throw new QueryFailedError(INSERT, values, error as Error);
+    }
   }
 }
 

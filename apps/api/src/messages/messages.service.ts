@@ -37,6 +37,7 @@ export class MessagesService {
     const row = await this.writer.write({
       chatId,
       senderId: sender.id,
+      senderName: sender.fullName,
       clientId: dto.clientId,
       content: dto.content,
     });

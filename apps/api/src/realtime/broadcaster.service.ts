@@ -1,17 +1,30 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { Chat, Message, ReadEvent } from '@chat/shared-types';
-import { sessionRoom, userRoom, type ChatServer } from './chat-server';
+import { appConfig, type AppConfig } from '../config/configuration';
+import { presenceRoom, sessionRoom, userRoom, type ChatServer } from './chat-server';
+import { PresenceBatch } from './presence-batch';
 
 /**
  * Sends server events to rooms. REST controllers and the gateway share it, so a message
  * sent over REST reaches sockets exactly like one sent over a socket.
  */
 @Injectable()
-export class Broadcaster {
+export class Broadcaster implements OnModuleDestroy {
   private server: ChatServer | null = null;
+  private readonly presenceBatch: PresenceBatch;
+
+  constructor(@Inject(appConfig.KEY) config: AppConfig) {
+    this.presenceBatch = new PresenceBatch(config.presenceBatchMs, (changes) =>
+      this.server?.to(presenceRoom('batched')).emit('presence:batch', { changes }),
+    );
+  }
 
   attach(server: ChatServer): void {
     this.server = server;
+  }
+
+  onModuleDestroy(): void {
+    this.presenceBatch.stop();
   }
 
   messageCreated(message: Message): void {
@@ -32,10 +45,17 @@ export class Broadcaster {
     this.server?.to(event.chatId).emit('chat:read', event);
   }
 
-  /** To the users who share a chat with `userId`, not to their own sockets. */
-  presence(userId: string, online: boolean, chatIds: string[]): void {
-    if (chatIds.length === 0) return;
-    this.server?.to(chatIds).except(userRoom(userId)).emit('presence', { userId, online });
+  /**
+   * To the users who share a chat with `userId`: since every user is a member of the global
+   * chat, that is every other user's sockets. `each` sockets hear it now, `batched` sockets
+   * with the next `presence:batch`.
+   */
+  presence(userId: string, online: boolean): void {
+    this.server
+      ?.to(presenceRoom('each'))
+      .except(userRoom(userId))
+      .emit('presence', { userId, online });
+    this.presenceBatch.add(userId, online);
   }
 
   /** Logout: the session's open sockets are closed at once. */

@@ -1,4 +1,4 @@
-import type { ClientToServerEvents, ServerToClientEvents } from '@chat/shared-types';
+import type { ClientToServerEvents, PresenceMode, ServerToClientEvents } from '@chat/shared-types';
 import type { Server, Socket } from 'socket.io';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 
@@ -6,6 +6,8 @@ export interface SocketData {
   user: AuthenticatedUser;
   /** The chats (rooms) the user was in at the handshake. */
   chatIds: string[];
+  /** Chosen at the handshake (`auth.presence`). */
+  presence: PresenceMode;
   /** Set once the socket is counted in presence. */
   online?: boolean;
   expiry?: NodeJS.Timeout;
@@ -30,3 +32,5 @@ export type ChatSocket = Socket<
 /** Room names besides chat ids (which are rooms as they are). */
 export const userRoom = (userId: string) => `user:${userId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+/** Every socket is in one of these, by the presence mode it chose at the handshake. */
+export const presenceRoom = (mode: PresenceMode) => `presence:${mode}`;

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Ack, Chat, Message, PresenceEvent, ReadEvent, TypingEvent } from '@chat/shared-types';
-import type { Socket } from 'socket.io-client';
+import type {
+  Ack,
+  Chat,
+  Message,
+  PresenceBatchEvent,
+  PresenceEvent,
+  ReadEvent,
+  TypingEvent,
+} from '@chat/shared-types';
+import { io, type Socket } from 'socket.io-client';
 import { ChatsService } from '../chats/chats.service';
 import { nextEvent, receives, TestApp } from '../testing/test-app';
 
@@ -13,6 +21,14 @@ function nested(depth: number): unknown {
 
 const emit = <T>(socket: Socket, event: string, payload: unknown) =>
   new Promise<Ack<T>>((resolve) => socket.emit(event, payload, resolve));
+
+async function until(condition: () => boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe('ChatGateway', () => {
   let t: TestApp;
@@ -152,6 +168,48 @@ describe('ChatGateway', () => {
     before.close();
     await t.connect(bob.accessToken);
     expect(await flips).toBe(false);
+  });
+
+  it('gives a batched socket presence:batch instead of presence events', async () => {
+    const { ann, bob } = await pair();
+    const watcher = await t.connect(ann.accessToken, 'batched');
+    const batches: PresenceEvent[][] = [];
+    watcher.on('presence:batch', ({ changes }: PresenceBatchEvent) => batches.push(changes));
+    const single = receives(watcher, 'presence', 1500);
+    const bobChanges = () => batches.flat().filter((c) => c.userId === bob.user.id);
+
+    const [tab1, tab2] = await Promise.all([
+      t.connect(bob.accessToken),
+      t.connect(bob.accessToken),
+    ]);
+    await until(() => bobChanges().length > 0);
+    expect(bobChanges()).toEqual([{ userId: bob.user.id, online: true }]);
+
+    tab1.close();
+    tab2.close();
+    await until(() => bobChanges().length > 1);
+    expect(bobChanges()).toEqual([
+      { userId: bob.user.id, online: true },
+      { userId: bob.user.id, online: false },
+    ]);
+    expect(await single).toBe(false);
+    // Each batch names a user at most once.
+    for (const changes of batches) {
+      expect(new Set(changes.map((c) => c.userId)).size).toBe(changes.length);
+    }
+  });
+
+  it('refuses a handshake whose presence mode is unknown', async () => {
+    const { ann } = await pair();
+    const socket = io(t.url.replace('[::1]', '127.0.0.1'), {
+      auth: { token: ann.accessToken, presence: 'sometimes' },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
+    const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
+    socket.close();
+    expect(error.message).toBe('invalid');
   });
 
   it('sends typing to the other member only', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import type { AuthResult } from '@chat/shared-types';
+import type { AuthResult, PresenceMode } from '@chat/shared-types';
 import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { AuthService } from '../auth/auth.service';
@@ -42,6 +42,7 @@ export class TestApp {
       NODE_ENV: 'test',
       WEB_DIR: '/nonexistent',
       PRESENCE_GRACE_MS: '300',
+      PRESENCE_BATCH_MS: '100',
     });
     // Imported late: configuration is read when the module is first loaded.
     const { AppModule } = await import('../app.module');
@@ -70,9 +71,9 @@ export class TestApp {
     return { ...result, auth: await service.authenticate(result.accessToken) };
   }
 
-  async connect(token: string): Promise<Socket> {
+  async connect(token: string, presence?: PresenceMode): Promise<Socket> {
     const socket = io(this.url.replace('[::1]', '127.0.0.1'), {
-      auth: { token },
+      auth: { token, presence },
       transports: ['websocket'],
       forceNew: true,
       reconnection: false,

@@ -134,7 +134,10 @@ export class Bench {
 
   /** The handshake each target expects: the API a token, the relay who and which rooms. */
   clientSpec(target: Target, user: BenchUser): ClientSpec {
-    if (target === 'api') return { user: user.index, auth: { token: user.token } };
+    // Batched presence, as the web app asks for (README, contract additions).
+    if (target === 'api') {
+      return { user: user.index, auth: { token: user.token, presence: 'batched' } };
+    }
     return {
       user: user.index,
       auth: {

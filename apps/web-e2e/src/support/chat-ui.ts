@@ -49,6 +49,11 @@ export class ChatUi {
     return this.chatEntry(title).getByRole('img', { name: /^\d+ unread$/ });
   }
 
+  /** Whether a direct chat's entry shows its person online (the avatar's presence dot). */
+  async showsOnline(title: string): Promise<boolean> {
+    return (await this.chatEntry(title).locator('.presence.on').count()) > 0;
+  }
+
   /** The titles in the chat list, top to bottom. */
   async chatTitles(): Promise<string[]> {
     return (await this.chatList().getByRole('link').allInnerTexts()).map((t) => t.trim());

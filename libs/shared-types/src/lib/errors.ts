@@ -37,3 +37,6 @@ export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
 
 /** The `connect_error` message when the handshake token is missing, bad, expired or revoked. */
 export const HANDSHAKE_UNAUTHORIZED = 'unauthorized';
+
+/** Contract addition: the `connect_error` message when `auth.presence` is not a PresenceMode. */
+export const HANDSHAKE_INVALID = 'invalid';

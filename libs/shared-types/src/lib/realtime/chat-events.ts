@@ -45,6 +45,34 @@ export interface PresenceEvent {
   online: boolean;
 }
 
+/**
+ * Contract addition. How a socket hears of presence, chosen at the handshake
+ * (`io(url, { auth: { token, presence: 'batched' } })`):
+ * - `each` (the default, as in contract.md): a `presence` event per change;
+ * - `batched`: instead, at most one `presence:batch` event per PRESENCE_BATCH_MS, carrying
+ *   every user's latest change since the last one. A client that shows many members (the
+ *   global chat) should ask for it: a thousand sockets coming online cost each socket a
+ *   handful of frames instead of a thousand.
+ */
+export type PresenceMode = 'each' | 'batched';
+export const PRESENCE_MODES: readonly PresenceMode[] = ['each', 'batched'];
+
+/** The Socket.IO handshake's `auth` object. */
+export interface HandshakeAuth {
+  token: string;
+  presence?: PresenceMode;
+}
+
+/**
+ * `presence:batch`: the presence changes since the previous batch, in the order they happened,
+ * at most one per user (a user who left and came back within the interval is not in it).
+ * Every user shares the global chat with every other, so a batch goes to every `batched`
+ * socket; it may name the receiver's own user.
+ */
+export interface PresenceBatchEvent {
+  changes: PresenceEvent[];
+}
+
 export interface TypingEvent {
   chatId: string;
   userId: string;
@@ -67,5 +95,7 @@ export interface ServerToClientEvents {
   'chat:created': (chat: Chat) => void;
   'chat:read': (payload: ReadEvent) => void;
   presence: (payload: PresenceEvent) => void;
+  /** Contract addition: to sockets that asked for `presence: 'batched'` (see PresenceMode). */
+  'presence:batch': (payload: PresenceBatchEvent) => void;
   typing: (payload: TypingEvent) => void;
 }

@@ -1,6 +1,12 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { GLOBAL_CHAT_ID, type Chat, type Message } from '@chat/shared-types';
+import {
+  GLOBAL_CHAT_ID,
+  type Chat,
+  type ChatMember,
+  type Message,
+  type PresenceEvent,
+} from '@chat/shared-types';
 import { EMPTY, Subject, catchError, merge, switchMap, tap } from 'rxjs';
 import { SessionStore } from '../../../core/auth/session.store';
 import { describeHttpError } from '../../../core/http-error';
@@ -90,9 +96,9 @@ export class ChatsStore {
       .pipe(takeUntilDestroyed())
       .subscribe((chat) => this.upsert(chat));
     this.socket
-      .on('presence')
+      .on('presence:batch')
       .pipe(takeUntilDestroyed())
-      .subscribe(({ userId, online }) => this.setPresence(userId, online));
+      .subscribe(({ changes }) => this.setPresence(changes));
     this.socket
       .on('chat:read')
       .pipe(takeUntilDestroyed())
@@ -153,14 +159,18 @@ export class ChatsStore {
     );
   }
 
-  private setPresence(userId: string, online: boolean): void {
+  /** The socket asks for batched presence (see SOCKET_FACTORY): one update per batch. */
+  private setPresence(changes: readonly PresenceEvent[]): void {
+    const online = new Map(changes.map((change) => [change.userId, change.online]));
+    const changed = (member: ChatMember) =>
+      online.has(member.id) && online.get(member.id) !== member.online;
     this.chatList.update((chats) =>
       chats.map((chat) =>
-        chat.members.some((member) => member.id === userId && member.online !== online)
+        chat.members.some(changed)
           ? {
               ...chat,
               members: chat.members.map((member) =>
-                member.id === userId ? { ...member, online } : member,
+                changed(member) ? { ...member, online: online.get(member.id) === true } : member,
               ),
             }
           : chat,

@@ -1,0 +1,48 @@
+import type { PresenceEvent } from '@chat/shared-types';
+
+/**
+ * Collects presence changes for `presence:batch` and hands them to `flush` at most once per
+ * interval. Each change is a real transition (the gateway reports a user's first socket and,
+ * after the grace period, their last); a user who flips back within the interval cancels out,
+ * since peers were last told the state the user is in again.
+ */
+export class PresenceBatch {
+  /** userId → the latest state, and the state peers were told before this batch. */
+  private readonly pending = new Map<string, { online: boolean; before: boolean }>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly flush: (changes: PresenceEvent[]) => void,
+  ) {}
+
+  add(userId: string, online: boolean): void {
+    const entry = this.pending.get(userId);
+    if (!entry) {
+      this.pending.set(userId, { online, before: !online });
+    } else if (entry.before === online) {
+      this.pending.delete(userId);
+    } else {
+      // Map order is first insertion: move the user to the end, where their latest change is.
+      this.pending.delete(userId);
+      this.pending.set(userId, { online, before: entry.before });
+    }
+    this.timer ??= setTimeout(() => this.flushNow(), this.intervalMs).unref();
+  }
+
+  flushNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending.size === 0) return;
+    const changes = [...this.pending].map(([userId, { online }]) => ({ userId, online }));
+    this.pending.clear();
+    this.flush(changes);
+  }
+
+  /** Stops the timer; what is pending is dropped (the process is going away). */
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending.clear();
+  }
+}
