@@ -12,7 +12,7 @@ import {
 } from '@chat/shared-types';
 import { DataSource } from 'typeorm';
 import { AppError, forbiddenChat } from '../common/app-error';
-import { toMessage, type MessageRow } from '../messages/message.mapper';
+import { isoTimestamp, toMessage, type MessageRow } from '../messages/message.mapper';
 import { Broadcaster } from '../realtime/broadcaster.service';
 import { UsersService, type UserRow } from '../users/users.service';
 
@@ -26,7 +26,7 @@ interface ChatRow {
   lm_sender_name: string;
   lm_client_id: string;
   lm_content: string;
-  lm_created_at: Date;
+  lm_created_at: string;
 }
 
 export interface CreatedChat {
@@ -123,7 +123,8 @@ export class ChatsService {
                 WHERE m.chat_id = c.id AND m.id > COALESCE(cm.last_read_id, 0)
                   AND m.sender_id <> $1) AS unread_count,
               lm.id::text AS lm_id, lm.sender_id AS lm_sender_id, lu.full_name AS lm_sender_name,
-              lm.client_id AS lm_client_id, lm.content AS lm_content, lm.created_at AS lm_created_at
+              lm.client_id AS lm_client_id, lm.content AS lm_content,
+              ${isoTimestamp('lm.created_at')} AS lm_created_at
          FROM chat_members cm
          JOIN chats c ON c.id = cm.chat_id
          LEFT JOIN LATERAL (

@@ -28,7 +28,7 @@ export const appConfig = registerAs('app', () => {
     /** How long a user whose last socket closed may take to come back before peers hear offline. */
     presenceGraceMs: int(process.env['PRESENCE_GRACE_MS'], 2000),
     /** Sockets in `batched` presence mode get at most one `presence:batch` per this interval. */
-    presenceBatchMs: int(process.env['PRESENCE_BATCH_MS'], 250),
+    presenceBatchMs: int(process.env['PRESENCE_BATCH_MS'], 1000),
     /** Express `trust proxy`: which proxies may set X-Forwarded-For. */
     trustProxy: process.env['TRUST_PROXY'] || 'loopback',
   };
@@ -53,6 +53,8 @@ export const authConfig = registerAs('auth', () => ({
 export const messagesConfig = registerAs('messages', () => ({
   ratePerSecond: int(process.env['MESSAGE_RATE'], 10),
   burst: int(process.env['MESSAGE_BURST'], 60),
+  /** Group-commit transactions in flight at once (MessageWriter). */
+  writeLanes: int(process.env['MESSAGE_WRITE_LANES'], 1),
 }));
 
 export type AppConfig = ConfigType<typeof appConfig>;

@@ -100,6 +100,12 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   MESSAGE_BURST?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  MESSAGE_WRITE_LANES?: number;
 }
 
 export function validateEnv(raw: Record<string, unknown>): Record<string, unknown> {

@@ -52,6 +52,11 @@ export class MessagesService {
   /** Newest page without cursors; `before` pages back, `after` catches up. Ascending by id. */
   async history(userId: string, chatId: string, query: HistoryQueryDto): Promise<HistoryPage> {
     await this.chats.assertMember(userId, chatId);
+    return this.page(chatId, query);
+  }
+
+  /** `history` for a caller that has checked membership itself (the gateway, from its rooms). */
+  async page(chatId: string, query: HistoryQueryDto): Promise<HistoryPage> {
     const limit = query.limit ?? LIMITS.pageDefault;
     const forward = query.after !== undefined;
     // Ordered by (chat_id, id) with chat_id as a range: only the (chat_id, id) index can give

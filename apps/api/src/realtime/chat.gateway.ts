@@ -9,9 +9,11 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import {
+  GLOBAL_CHAT_ID,
   HANDSHAKE_INVALID,
   HANDSHAKE_UNAUTHORIZED,
   PRESENCE_MODES,
+  isDirectChatId,
   type Ack,
   type Chat,
   type Empty,
@@ -185,7 +187,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() payload: HistoryEventDto,
   ): Promise<Ack<HistoryPage>> {
-    return ok(await this.messages.history(socket.data.user.id, payload.chatId, payload));
+    await this.assertMember(socket, payload.chatId);
+    return ok(await this.messages.page(payload.chatId, payload));
   }
 
   @SubscribeMessage('chat:read')
@@ -203,7 +206,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @MessageBody() payload: TypingEventDto,
   ): Promise<Ack<Empty>> {
     const { user } = socket.data;
-    await this.chats.assertMember(user.id, payload.chatId);
+    await this.assertMember(socket, payload.chatId);
     socket.to(payload.chatId).except(userRoom(user.id)).volatile.emit('typing', {
       chatId: payload.chatId,
       userId: user.id,
@@ -244,6 +247,20 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       const { code, message } = mapError(error);
       return { ok: false, error: { code, message } };
     }
+  }
+
+  /**
+   * Membership from the socket's rooms, without a query: the socket joined every chat of its
+   * user at the handshake and joins each new one (Broadcaster.chatCreated), and no one ever
+   * leaves a chat, so a chat room the socket is in is a chat its user belongs to. Only chat ids
+   * are looked up there (the user, session and presence rooms are not chats). Any other id asks
+   * the database, and a yes joins the room: a chat created on another instance a moment ago.
+   */
+  private async assertMember(socket: ChatSocket, chatId: string): Promise<void> {
+    const isChatId = chatId === GLOBAL_CHAT_ID || isDirectChatId(chatId);
+    if (isChatId && socket.rooms.has(chatId)) return;
+    await this.chats.assertMember(socket.data.user.id, chatId);
+    await socket.join(chatId);
   }
 
   /** A socket lives no longer than the token it was opened with. */

@@ -108,7 +108,7 @@ export class Bench {
     target: Target | 'none',
     run: () => Promise<T>,
   ): Promise<Measured<T>> {
-    const profiling = target === 'api';
+    const profiling = target === 'api' && !process.env['BENCH_NO_PROFILE'];
     if (profiling) await this.p.inspector.startProfile(1000);
     const before = await this.snapshot();
     const result = await run();
