@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 import * as prettier from 'prettier';
 import * as ts from 'typescript';
-import { Bench, elapsedMs, log, PROFILE_DIR, type Seeded } from './lib/bench';
+import { Bench, elapsedMs, log, PROFILE_DIR, PROFILE_INTERVAL_US, type Seeded } from './lib/bench';
 import { Inspector } from './lib/inspector';
 import { CORES, cpuModel, openFilesLimit } from './lib/proc';
 import type { DmPair, GeneratorCommands, RelayCommands } from './lib/protocol';
@@ -51,7 +51,8 @@ const USAGE = `npm run bench [-- options]   (nx run bench:run; apps/bench/bench.
   --only=w1,w3       only these workloads (w1..w5; memory comes with w5)
   --out=FILE.md      where to write the report (default docs/benchmarks.md)
   --json=FILE.json   where to write the figures (default docs/benchmarks.json)
-  --render=FILE.json rewrite the report of a saved run (to --out, default next to the JSON)`;
+  --render=FILE.json rewrite the report of a saved run (to --out, default next to the JSON)
+environment: BENCH_NO_PROFILE=1 measures without CPU-profiling the API`;
 
 function parseOptions(argv: string[]): Options {
   if (argv.includes('--help')) {
@@ -358,7 +359,10 @@ async function main(): Promise<void> {
         postgresSource,
         gitCommit: gitCommit(),
         apiBuild:
-          `dist/apps/api/main.js (production build of ${apiBuiltAt}), ` + 'NODE_ENV=production',
+          `dist/apps/api/main.js (production build of ${apiBuiltAt}), NODE_ENV=production, ` +
+          (process.env['BENCH_NO_PROFILE']
+            ? 'one process, not profiled'
+            : `one process, CPU-profiled every ${PROFILE_INTERVAL_US / 1000} ms through the inspector while measured`),
         postgresSettings,
         otherLoadCores: b.otherLoadCores,
       },

@@ -1,3 +1,4 @@
+import { PROFILE_INTERVAL_US } from './bench';
 import { findings } from './findings';
 import type { ProfileSummary } from './profile';
 import type { CpuUse } from './proc';
@@ -350,7 +351,7 @@ export function renderMarkdown(r: BenchResults): string {
     `- Run: ${m.mode}, ${m.workloads.join(', ')}; ${m.date}; took ${minutes} min ${seconds} s; commit ${m.gitCommit}`,
     `- Machine: ${m.cores} × ${m.cpuModel}, ${m.memoryGiB} GiB, Linux ${m.kernel}`,
     `- Node ${m.node}; PostgreSQL ${m.postgres} (${m.postgresSource}; ${m.postgresSettings})`,
-    `- API: ${m.apiBuild}, one process, CPU-profiled through the inspector while measured`,
+    `- API: ${m.apiBuild}`,
     `- Other work on the machine during the measurements: ${fmt(m.otherLoadCores, 2)} cores on ` +
       `average of ${m.cores}` +
       (m.otherLoadCores >= 0.25
@@ -537,8 +538,8 @@ export function renderMarkdown(r: BenchResults): string {
         `max ${fmt(w4.loopDelay.max, 2)} ms; for comparison, p99 ${fmt(w4.loopDelayIdleApi.p99, 2)} ms ` +
         '(max ' +
         `${fmt(w4.loopDelayIdleApi.max, 2)} ms) while the bcrypt ceiling hashed in its own process and ` +
-        'the API only idled. From outside: one socket sends an invalid `typing` ' +
-        'every 10 ms (rejected by the validation pipe, no database): round trip p50 / p99 ' +
+        'the API only idled. From outside: one socket sends `typing` in `all` (reaching no one: ' +
+        'no other socket is connected; no database) every 10 ms: round trip p50 / p99 ' +
         `${lat(w4.api.result.probeIdle)} ms idle, ${lat(w4.api.result.probeLoad)} ms during the logins.`,
       '',
       table(
@@ -623,7 +624,7 @@ export function renderMarkdown(r: BenchResults): string {
   out.push(
     '## API CPU profiles',
     '',
-    'Sampled every 1 ms through the inspector while each workload ran. The full profiles are ' +
+    `Sampled every ${PROFILE_INTERVAL_US / 1000} ms through the inspector while each workload ran (\`BENCH_NO_PROFILE=1\` runs without). The full profiles are ` +
       'written to `dist/bench/profiles/*.cpuprofile` (Chrome DevTools → Performance → Load ' +
       'profile); `apps/bench/profile.sh <file>` prints this summary for any of them. "Inclusive" ' +
       'counts a sample once for every API function on its stack.',

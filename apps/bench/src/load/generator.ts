@@ -519,6 +519,13 @@ async function pgBaseline(args: PgArgs): Promise<RateResult> {
   };
 }
 
+/**
+ * The probe's event: a valid `typing` in the global chat, the cheapest event the API answers
+ * without a query (membership from the socket's rooms); no other socket is connected during
+ * W4, so it reaches no one. (An invalid payload would measure the API's error path instead.)
+ */
+const PROBE_TYPING = JSON.stringify({ chatId: 'all', isTyping: false });
+
 /** W4: sign-ins at a fixed concurrency, with an event-loop probe over an open socket. */
 async function logins(args: LoginArgs): Promise<LoginResult> {
   const [probeClient] = pool(args.probePool).clients;
@@ -530,7 +537,7 @@ async function logins(args: LoginArgs): Promise<LoginResult> {
       const t = performance.now();
       const histogram = probeHistogram;
       await new Promise<void>((resolve) =>
-        probeClient.sock.emit('typing', '{}', () => {
+        probeClient.sock.emit('typing', PROBE_TYPING, () => {
           histogram.record(performance.now() - t);
           resolve();
         }),
