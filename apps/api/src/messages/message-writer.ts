@@ -16,6 +16,11 @@ export interface NewMessage {
   content: string;
 }
 
+type StoredRow = Omit<MessageRow, 'sender_name'>;
+
+/** A batch's answer from the database. */
+type Outcome = { batch: Pending[]; rows: StoredRow[] } | { batch: Pending[]; error: unknown };
+
 interface Lane {
   queue: Pending[];
   flushing: boolean;
@@ -96,39 +101,67 @@ export class MessageWriter {
     });
   }
 
+  /**
+   * Sends batch after batch while the lane has messages. The next batch goes to the database
+   * as soon as the previous one has committed, before the previous one's messages are
+   * delivered, so PostgreSQL works on one while the main thread broadcasts the other; ids stay
+   * in commit order, since a batch only starts once the one before it committed.
+   */
   private async flush(lane: Lane): Promise<void> {
     lane.flushing = true;
-    while (lane.queue.length > 0) {
-      await this.settle(lane.queue.splice(0, MAX_BATCH));
+    let inFlight: Promise<Outcome> | null = this.send(lane.queue.splice(0, MAX_BATCH));
+    while (inFlight) {
+      const outcome: Outcome = await inFlight;
+      if ('error' in outcome) {
+        // Before anything later is sent, so a retried message keeps its place.
+        await this.retry(outcome.batch, outcome.error);
+        inFlight = this.next(lane);
+      } else {
+        inFlight = this.next(lane);
+        this.deliver(outcome.batch, outcome.rows);
+      }
     }
     lane.flushing = false;
   }
 
-  /** One transaction for the batch; if a row's data is refused, each message on its own. */
-  private async settle(batch: Pending[]): Promise<void> {
-    try {
-      const rows = await this.insert(batch.map((p) => p.message));
-      const stored = new Map(rows.map((row) => [`${row.sender_id}:${row.client_id}`, row]));
-      for (const { message, resolve } of batch) {
-        const row = stored.get(`${message.senderId}:${message.clientId}`);
-        // The first of two identical (sender, clientId) in one batch takes the row.
-        stored.delete(`${message.senderId}:${message.clientId}`);
-        resolve(
-          row && row.chat_id === message.chatId
-            ? { ...row, sender_name: message.senderName }
-            : null,
-        );
-      }
-    } catch (error) {
-      if (batch.length > 1 && !isDatabaseUnavailable(error)) {
-        for (const pending of batch) await this.settle([pending]);
-      } else {
-        for (const { reject } of batch) reject(error);
-      }
+  private next(lane: Lane): Promise<Outcome> | null {
+    return lane.queue.length > 0 ? this.send(lane.queue.splice(0, MAX_BATCH)) : null;
+  }
+
+  private send(batch: Pending[]): Promise<Outcome> {
+    return this.insert(batch.map((p) => p.message)).then(
+      (rows) => ({ batch, rows }),
+      (error: unknown) => ({ batch, error }),
+    );
+  }
+
+  private deliver(batch: Pending[], rows: StoredRow[]): void {
+    const stored = new Map(rows.map((row) => [`${row.sender_id}:${row.client_id}`, row]));
+    for (const { message, resolve } of batch) {
+      const key = `${message.senderId}:${message.clientId}`;
+      const row = stored.get(key);
+      // The first of two identical (sender, clientId) in one batch takes the row.
+      stored.delete(key);
+      resolve(
+        row && row.chat_id === message.chatId ? { ...row, sender_name: message.senderName } : null,
+      );
     }
   }
 
-  private async insert(messages: NewMessage[]): Promise<Omit<MessageRow, 'sender_name'>[]> {
+  /** A batch failed: if a row's data was refused, each message on its own; else all fail. */
+  private async retry(batch: Pending[], error: unknown): Promise<void> {
+    if (batch.length === 1 || isDatabaseUnavailable(error)) {
+      for (const { reject } of batch) reject(error);
+      return;
+    }
+    for (const pending of batch) {
+      const outcome = await this.send([pending]);
+      if ('error' in outcome) pending.reject(outcome.error);
+      else this.deliver(outcome.batch, outcome.rows);
+    }
+  }
+
+  private async insert(messages: NewMessage[]): Promise<StoredRow[]> {
     const values = [
       messages.map((m) => m.chatId),
       messages.map((m) => m.senderId),

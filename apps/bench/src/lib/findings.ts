@@ -32,32 +32,56 @@ const VALIDATION = [
   'reflect-metadata',
 ];
 
-function writerAdvice(r: BenchResults): string[] {
-  const p = r.w1?.api.closed.profile;
-  const nest = areaShare(p, VALIDATION);
+/** CPU per message of one process group during a measurement, in µs. */
+function usPer(cpu: { cores: Record<string, number> }, who: string, perSecond: number): number {
+  return perSecond > 0 ? ((cpu.cores[who] ?? 0) * 1e6) / perSecond : 0;
+}
+
+/** From the EXPLAIN ANALYZE of one writer batch: where PostgreSQL's time went. */
+function insertAdvice(insert: { messages: number; plan: string } | undefined): string[] {
+  if (!insert) return [];
+  const time = Number(/Execution Time: ([\d.]+) ms/.exec(insert.plan)?.[1] ?? NaN);
+  const triggers = [...insert.plan.matchAll(/Trigger for constraint (\S+) on \S+: time=([\d.]+)/g)];
+  const triggerMs = triggers.reduce((sum, m) => sum + Number(m[2]), 0);
   return [
-    `- Let writes overlap. The group-commit writer has one transaction in flight for the whole ` +
-      `process, and in the closed loop the API's main thread was busy only ` +
-      `${p ? pct(p.busyShare) : '?'} of the time while PostgreSQL used ` +
-      `${n(r.w1?.api.closed.cpu.cores['postgres'] ?? 0, 2)} cores: throughput is batch size ÷ ` +
-      'transaction time, not CPU. Id order only needs serialising *per chat*: give the writer a ' +
-      'few lanes (e.g. 4, keyed by a hash of chatId), each with its own transaction in flight. ' +
-      'Lanes lock disjoint chats, so they cannot deadlock, and ids stay in commit order per chat.',
-    '- Make each batch one round trip instead of four (BEGIN; UPDATE … FOR UPDATE; INSERT; ' +
-      "COMMIT): one statement is its own transaction. The pre-batching statement's shape does it: " +
-      '`WITH chat AS (UPDATE chats SET last_message_at = now() WHERE id = ANY($1) RETURNING id), ' +
-      'm AS (INSERT INTO messages … SELECT … FROM input i JOIN chat c ON c.id = i.chat_id JOIN ' +
-      'chat_members cm … ORDER BY i.ord ON CONFLICT DO NOTHING RETURNING *) SELECT …`. The ' +
-      'INSERT reads the locked rows, so ids are drawn after the locks are held; with lanes, ' +
-      "each statement locks only its lane's chats.",
-    `- Cut per-message work on the main thread: class-validator/class-transformer and Nest's ` +
-      `WebSocket pipeline (pipes, rxjs, context) took ${pct(nest)} of the busy time in the ` +
-      'closed loop. `message:send` is the hot path: check its three fields by hand ' +
-      '(typeof, length after trim, a UUID regex) in a dedicated pipe, and keep the generic ' +
-      'ValidationPipe for the rest.',
-    "- Drop `JOIN users` from the insert: the sender is the socket's user, whose fullName is " +
-      'already in `socket.data.user`.',
-    ...pgPerMessage(r),
+    `- Less PostgreSQL work per row: one batch of ${insert.messages} messages took ${n(time, 1)} ms ` +
+      `to execute (W1, "The insert statement")` +
+      (triggers.length
+        ? `, ${n(triggerMs, 1)} ms of it in the foreign-key triggers of the inserted rows ` +
+          `(${triggers.map((m) => m[1]).join(', ')}), which check again what the membership ` +
+          'join has just proven; the rest is the index inserts and locking and updating the ' +
+          "chats' rows."
+        : '.'),
+  ];
+}
+
+function writerAdvice(r: BenchResults): string[] {
+  const w1 = r.w1;
+  if (!w1) return [];
+  const closed = w1.api.closed;
+  const relay = w1.relay.closed;
+  const rate = closed.result.throughput;
+  const writev = closed.profile?.byArea.find((a) => a.name === 'native writev');
+  return [
+    `Where a persisted message goes, closed loop: the API process used ${n(usPer(closed.cpu, 'api', rate))} µs ` +
+      `of CPU per message and PostgreSQL ${n(usPer(closed.cpu, 'postgres', rate))} µs, against ` +
+      `${n(usPer(relay.cpu, 'relay', relay.result.throughput))} µs for the relay, which stores nothing; ` +
+      `the load generator took another ${n(closed.cpu.cores['generator'] ?? 0, 2)} cores of the ` +
+      `machine's ${r.meta.cores}. Every socket keeps one send in flight, so the rate is sockets ÷ round ` +
+      `trip, and a send waits for the batch in flight to commit, then for its own (ack p50 ` +
+      `${closed.result.ack.p50} ms). \`writev\` (one write syscall per frame and per query) was ` +
+      `${writev ? pct(writev.share) : '?'} of the API's busy time.`,
+    '- Done, in this order of effect: group commit, one statement per batch sent as a named ' +
+      '(prepared) statement, one batch in flight (`MESSAGE_WRITE_LANES=1`: each commit costs ' +
+      'PostgreSQL about the same CPU however few rows it carries, and on two shared cores four ' +
+      'lanes cost more than they overlapped), `message:send` answered in socket middleware with a hand-written payload check (no Nest pipes, rxjs ' +
+      "or class-validator), the sender's name taken from the socket instead of a join, " +
+      '`created_at` formatted by PostgreSQL instead of parsed into a Date and back.',
+    "- Fewer syscalls per message: the sender's socket gets two frames per message (the ack and " +
+      'its own copy of `message:new`), each written on its own. Corking every socket a batch ' +
+      'writes to until the batch has been settled would send them in one `writev`; Socket.IO ' +
+      "has no such API, so it means reaching the transport's raw socket.",
+    ...insertAdvice(w1.insertPlan),
   ];
 }
 
@@ -73,19 +97,6 @@ function relayFloorNote(r: BenchResults): string[] {
   ];
 }
 
-/** PostgreSQL CPU per message at the lowest open-loop rate, where batches are smallest. */
-function pgPerMessage(r: BenchResults): string[] {
-  const low = r.w1?.api.open[0];
-  if (!low || !low.result.acked) return [];
-  const us = ((low.cpu.cores['postgres'] ?? 0) * low.cpu.seconds * 1e6) / low.result.acked;
-  return [
-    `- At ${low.result.rate} msg/s, where batches hold a message or two, PostgreSQL spent ` +
-      `${n(us)} µs of CPU per message: four statements per batch, each parsed and planned ` +
-      'anew (TypeORM sends unnamed statements). One statement per batch, sent as a named ' +
-      '(prepared) statement through the driver, pays that once per connection.',
-  ];
-}
-
 type Advice = (r: BenchResults) => string[];
 
 const ADVICE: Partial<Record<string, Advice>> = {
@@ -94,8 +105,8 @@ const ADVICE: Partial<Record<string, Advice>> = {
     const relay = r.w1?.relay.open.find((x) => x.result.rate === 1000);
     return [
       `At 1,000 msg/s the API acked at p50 ${o?.result.ack.p50} ms (relay ${relay?.result.ack.p50} ms): ` +
-        'a send waits for the transaction in flight, then for its own (four round trips and a WAL ' +
-        'flush). Shorter and overlapping transactions bring the tail down:',
+        'a send waits for the batch in flight to commit, then for its own. The tail is time ' +
+        'waiting for a core: the API, PostgreSQL and the load generator share two.',
       ...writerAdvice(r),
     ];
   },
@@ -106,9 +117,9 @@ const ADVICE: Partial<Record<string, Advice>> = {
     return [
       `In the last step that failed the API spent ${writev ? pct(writev.share) : '?'} of its busy ` +
         'time in `writev`: one write syscall per member per message, as in the relay. What the ' +
-        'API adds per message (validation, the insert, the ack) is constant, not per member.',
+        'API adds per message (the payload check, the insert, the ack) is constant, not per member.',
       '- The fan-out itself can only get cheaper by sending fewer frames: coalesce what goes to ' +
-        'the same socket in the same tick (presence and typing most of all, see W5).',
+        'the same socket in the same tick (corking, see W1).',
       ...relayFloorNote(r),
     ];
   },
@@ -116,7 +127,7 @@ const ADVICE: Partial<Record<string, Advice>> = {
   'API p99, deep ÷ first': (r) => historyAdvice(r),
   'logins/s': (r) => loginRateAdvice(r),
   'event-loop delay p99 (in-process)': (r) => signInAdvice(r),
-  'drop → all back and caught up': (r) => presenceAdvice(r),
+  'drop → all back and caught up': (r) => stormAdvice(r),
   'messages lost (socket × message)': (r) => [
     `Lost messages by where they were (against each socket's cursor): ` +
       `${JSON.stringify(r.w5?.api.storm.result.lostWhere)}. "onClosedSockets" are sockets not back ` +
@@ -147,26 +158,14 @@ const GROUP: Record<string, string> = {
 function historyAdvice(r: BenchResults): string[] {
   const w3 = r.w3;
   if (!w3) return [];
-  const first = w3.plans[0];
+  const p = w3.apiDeep.profile;
   return [
-    `PostgreSQL serves the API's history query by walking \`messages_pkey\` backwards and ` +
-      'filtering on chat_id (see the plans under W3): with `chat_id = $1` it drops chat_id from ' +
-      'the ORDER BY and, estimating that the chat holds most rows, expects to find 51 quickly. ' +
-      "For a chat whose newest message is older than other chats' traffic it reads all of that " +
-      'traffic (first plan: ' +
-      `${first ? (/Rows Removed by Filter: (\d+)/.exec(first.plan)?.[1] ?? '?') : '?'} rows removed), ` +
-      "and a page before a chat's oldest message reads every older row of the table.",
-    `- Write it so that only \`ix_messages_chat_id_id\` can give the order: \`WHERE m.chat_id >= $1 ` +
-      'AND m.chat_id <= $1 … ORDER BY m.chat_id DESC, m.id DESC` (ASC for `after`). Raw node-pg ' +
-      `ran that first page at ${n(w3.rawFirstComposite.result.rate)} pages/s against ` +
-      `${n(w3.rawFirst.result.rate)} for the current query, same data, same run.`,
-    '- Fold the membership check into the page query (`AND EXISTS (SELECT 1 FROM chat_members ' +
-      'WHERE chat_id = $1 AND user_id = $5)`, forbidden when it returns no row and the chat ' +
-      'has no such member) to save a round trip and a pool checkout per page.',
-    `- On the API side of a page (deep page profile): parsing \`created_at\` into a Date and ` +
-      `back to ISO (\`postgres-date\` ${pct(areaShare(w3.apiDeep.profile, ['postgres-date']))}) ` +
-      "can go: select `created_at` already formatted (e.g. `to_json(m.created_at) #>> '{}'`) " +
-      'or register a pass-through type parser for timestamptz.',
+    'The API runs the same statement as the raw baseline; what it adds per page is its own ' +
+      `work on one core: the \`chat:history\` event through Nest's pipeline and class-validator ` +
+      `(${pct(areaShare(p, VALIDATION))} of the busy time on the deep page), turning 51 rows into ` +
+      "messages and encoding 50 of them. Membership comes from the socket's rooms (no query).",
+    '- Answer `chat:history` in socket middleware with a hand-written payload check, as ' +
+      '`message:send` is.',
   ];
 }
 
@@ -174,18 +173,25 @@ function loginRateAdvice(r: BenchResults): string[] {
   const w4 = r.w4;
   if (!w4) return [];
   const p = w4.api.profile;
-  const orm = areaShare(p, ['typeorm']);
+  // An upper bound: the profile also covers the idle probe second and the warm-up logins.
+  const mainMs = p && w4.api.result.completed > 0 ? p.busyMs / w4.api.result.completed : 0;
+  const writev = p?.byArea.find((a) => a.name === 'native writev');
   return [
     `bcrypt bounds both: ${n(w4.bcrypt.result.rate, 1)} compares/s on ${r.meta.cores} cores with ` +
-      `nothing else running. During the logins the API's own work ran on the same cores as its ` +
-      `4 hashing threads and PostgreSQL (API ${n(w4.api.cpu.cores['api'] ?? 0, 2)} cores in all, ` +
-      `PostgreSQL ${n(w4.api.cpu.cores['postgres'] ?? 0, 2)}); TypeORM alone was ${pct(orm)} ` +
-      "of the main thread's busy time.",
-    '- Make the rest of a login cheap: the user lookup and the session insert as plain ' +
-      'parameterised queries (`SELECT id, login, full_name, password_hash FROM users WHERE ' +
-      'login = $1`, `INSERT INTO sessions … RETURNING id`) instead of `findOne` / `save` with ' +
-      'entity hydration; every millisecond of main-thread work is a millisecond of a core not ' +
-      'hashing.',
+      `nothing else running, so a compare costs about ${n((r.meta.cores * 1000) / w4.bcrypt.result.rate)} ms ` +
+      "of CPU. The API hashes on libuv's 4 threads on the same cores as its main thread, " +
+      `PostgreSQL and the load generator; its main thread was busy ${p ? pct(p.busyShare) : '?'} ` +
+      `of the measurement (the probe's events included), at most ${n(mainMs, 1)} ms per login, ` +
+      `and \`writev\` was ${writev ? pct(writev.share) : '?'} of that (the HTTP response, two ` +
+      'queries). A login must cost less than a tenth of a compare for 0.9×.',
+    '- Done: the user lookup and the session insert are plain SQL (no entity hydration), and the ' +
+      'JWT secret is a KeyObject (given a string, jsonwebtoken first tries to parse it as a PEM ' +
+      'key on every sign and verify).',
+    '- Left: the rest is Express and Nest per request (body parsing, guards, the validation ' +
+      'pipe, the interceptor chain) and the syscalls of two queries; one statement for both ' +
+      '(`WITH u AS (SELECT …), s AS (INSERT INTO sessions … SELECT … FROM u) …`) would save a ' +
+      'round trip, but the session may only be created after the password matched, so it does ' +
+      'not fold into one statement without doing the compare in between.',
   ];
 }
 
@@ -207,39 +213,43 @@ function signInAdvice(r: BenchResults): string[] {
   ];
 }
 
-function presenceAdvice(r: BenchResults): string[] {
+function stormAdvice(r: BenchResults): string[] {
   const w5 = r.w5;
   if (!w5) return [];
-  const api = w5.api;
-  const presence = inclusive(api.storm.profile, 'presence');
-  const writev = api.storm.profile?.byArea.find((a) => a.name === 'native writev');
+  const { api, relay } = w5;
+  const p = api.storm.profile;
+  const writev = p?.byArea.find((a) => a.name === 'native writev');
+  const fanOut = inclusive(p, 'messageCreated');
   return [
-    `Every socket that connects or drops sends a \`presence\` event to every connected member of ` +
-      `\`all\`: O(N²) frames. Connecting ${api.connect.users.length} sockets delivered ` +
-      `${n(api.connect.frames.presence)} presence events to them` +
-      (api.connect.failed
-        ? ` and ${api.connect.failed} of ${api.connect.failed + api.connect.connected} sockets did not connect in time`
-        : '') +
-      `; the storm another ${n(api.storm.result.frames.presence)}. In the storm's profile ` +
-      `\`presence\` was ${presence ? pct(presence.share) : '?'} of the busy time (inclusive) and ` +
-      `\`writev\` ${writev ? pct(writev.share) : '?'}.` +
+    `Connecting the ${n(api.connect.connected)} sockets took ${n(api.connect.wallMs)} ms on the ` +
+      `API and ${n(relay.connect.wallMs)} ms on the relay: a handshake costs the API a JWT check, ` +
+      "a query (the session and its chats), joining the rooms, the `session` event and Nest's " +
+      'per-socket handler subscriptions; each reconnected socket then asks for its catch-up page ' +
+      '(a second query). The storm feeds on itself: the sender goes on at ' +
+      `${api.storm.result.rate} msg/s to \`all\`, so the longer the storm, the more fan-out ` +
+      `(${n(api.storm.result.acked)} messages to ${n(api.storm.result.sockets)} sockets on the API, ` +
+      `${n(relay.storm.result.acked)} on the relay); in the profile the fan-out (\`messageCreated\`) ` +
+      `was ${fanOut ? pct(fanOut.share) : '?'} of the busy time and \`writev\` ` +
+      `${writev ? pct(writev.share) : '?'}, of which a large part is the queries' writes: on this ` +
+      'machine a write that wakes another process is slow.' +
       (Object.keys(api.storm.result.reconnectErrors).length
-        ? ' The event loop falls behind, pool checkouts time out and reconnections fail: ' +
-          `${JSON.stringify(api.storm.result.reconnectErrors)}.`
+        ? ` Failed attempts: ${JSON.stringify(api.storm.result.reconnectErrors)}.`
         : ''),
-    '- Coalesce presence: collect online/offline changes and flush them once per 0.5–1 s as one ' +
-      'event per room (e.g. `presence` carrying a list; a contract addition), or send presence ' +
-      'only to direct chats and let clients ask for the members of `all` they display. Either ' +
-      'turns N² frames per storm into about N per flush.',
+    '- Done: presence is batched (at most one `presence:batch` per socket per second, a contract ' +
+      'addition the web app uses; before it, every connect sent N frames), the JWT secret is a ' +
+      'KeyObject (a tenth of the storm went to jsonwebtoken parsing it as a PEM key), the ' +
+      "handshake's session and chat ids come from one query, and membership for `chat:history` " +
+      "comes from the socket's rooms.",
+    '- Left: look up the sessions of the handshakes waiting at the same time with one query ' +
+      '(`WHERE s.id = ANY($1)`), as the message writer batches inserts: a storm then costs a ' +
+      'query per batch of handshakes, not per socket; and answer `chat:history` in socket ' +
+      'middleware, as `message:send` is.',
     ...(refusedAsUnauthorized(r)
       ? [
           "- In the handshake middleware, answer `unauthorized` only for an AppError('unauthorized'); " +
             'a database error is `unavailable`, which clients retry instead of signing the user out.',
         ]
       : []),
-    '- A connect costs two queries, each with its own pool checkout (the session in ' +
-      '`authenticate`, then `memberChatIds`): one query returning both halves the pool pressure ' +
-      'of a storm.',
   ];
 }
 
@@ -269,12 +279,13 @@ function profileOf(r: BenchResults, row: Row): ProfileSummary | undefined {
 export function otherFindings(r: BenchResults): string[] {
   const out: string[] = [];
   const w3 = r.w3;
-  if (w3 && w3.rawFirstComposite.result.rate > 2 * w3.rawFirst.result.rate) {
+  if (w3 && w3.rawFirst.result.rate > 2 * w3.rawFirstPkOrder.result.rate) {
     out.push(
-      `- **History's first page is slow on a big chat** (the API keeps pace with raw node-pg ` +
-        `running the same SQL: both are slow): ${n(w3.apiFirst.result.rate)} pages/s ` +
-        `against ${n(w3.apiDeep.result.rate)} for a page ${n(w3.deepOffset)} deep. The same page in index ` +
-        `order ran at ${n(w3.rawFirstComposite.result.rate)} pages/s: see "History" below.`,
+      `- **Why the history query orders by (chat_id, id).** As first written (\`chat_id = $1 … ` +
+        `ORDER BY id\`), the newest page of the 1,000,000-message chat ran at ` +
+        `${n(w3.rawFirstPkOrder.result.rate)} pages/s on raw node-pg, against ` +
+        `${n(w3.rawFirst.result.rate)} for the API's statement: PostgreSQL walked the primary key ` +
+        "backwards through other chats' newer messages. See the plans under W3.",
     );
   }
   const w5 = r.w5;

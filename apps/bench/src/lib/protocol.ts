@@ -151,8 +151,8 @@ export interface PgArgs {
     chatId: string;
     before: string | null;
     limit: number;
-    /** ORDER BY chat_id, id (the composite index's order) instead of the API's ORDER BY id. */
-    compositeOrder?: boolean;
+    /** The query as first written (HISTORY_SQL_PK_ORDER) instead of the API's. */
+    pkOrder?: boolean;
   } | null;
 }
 

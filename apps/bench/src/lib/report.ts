@@ -290,6 +290,21 @@ function costPerMessage(m: Measured<unknown>, server: Target, messages: number):
 }
 
 /** "index …: N rows removed by filter, M buffers, T ms" from an EXPLAIN ANALYZE. */
+/** Execution time and the foreign-key triggers' share of it. */
+function insertHeadline(plan: string): string {
+  const time = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN);
+  const triggers = [
+    ...plan.matchAll(/Trigger for constraint \S+ on \S+: time=([\d.]+) calls=(\d+)/g),
+  ];
+  const triggerMs = triggers.reduce((sum, m) => sum + Number(m[1]), 0);
+  return (
+    `${time} ms` +
+    (triggers.length
+      ? `, of which ${triggerMs.toFixed(1)} ms in ${triggers.length} foreign-key triggers`
+      : '')
+  );
+}
+
 function planHeadline(plan: string): string {
   const scan = /(Index Scan Backward using \w+|Index Scan using \w+|Seq Scan)/.exec(plan)?.[1];
   const removed = /Rows Removed by Filter: (\d+)/.exec(plan)?.[1];
@@ -434,6 +449,20 @@ export function renderMarkdown(r: BenchResults): string {
         `${w1.pgBatch.batchSize} rows per INSERT over 4 connections: ` +
         `**${fmt(w1.pgBatch.result.rate, 0)} rows/s** (postgres ${cores(w1.pgBatch.cpu, 'postgres')} cores).`,
       '',
+      ...(w1.insertPlan
+        ? [
+            `<details><summary>The insert statement: the API's batch statement for ` +
+              `${w1.insertPlan.messages} messages over the W1 chats, EXPLAIN ANALYZE, rolled back: ` +
+              `${insertHeadline(w1.insertPlan.plan)}</summary>`,
+            '',
+            '```',
+            w1.insertPlan.plan,
+            '```',
+            '',
+            '</details>',
+            '',
+          ]
+        : []),
     );
   }
 
@@ -499,15 +528,16 @@ export function renderMarkdown(r: BenchResults): string {
         [
           rowOf('raw pg, first page', w3.rawFirst, 'none'),
           rowOf('raw pg, deep page', w3.rawDeep, 'none'),
-          rowOf('raw pg, first page, index order', w3.rawFirstComposite, 'none'),
+          rowOf('raw pg, first page, query as first written', w3.rawFirstPkOrder, 'none'),
           rowOf('API, first page', w3.apiFirst, 'api'),
           rowOf('API, deep page', w3.apiDeep, 'api'),
         ],
       ),
       '',
-      "PostgreSQL's plans on this data (EXPLAIN ANALYZE after the runs; *index order*: " +
+      "PostgreSQL's plans on this data (EXPLAIN ANALYZE after the runs). The API's query has " +
         '`WHERE m.chat_id >= $1 AND m.chat_id <= $1 … ORDER BY m.chat_id DESC, m.id DESC`, so ' +
-        'that only `ix_messages_chat_id_id` can give the order):',
+        'that only `ix_messages_chat_id_id` can give the order; *as first written* it had ' +
+        '`m.chat_id = $1 … ORDER BY m.id DESC`, which PostgreSQL may serve by walking the primary key:',
       '',
       ...w3.plans.flatMap((p) => [
         `<details><summary>${p.title}: ${planHeadline(p.plan)}</summary>`,

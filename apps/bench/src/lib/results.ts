@@ -92,6 +92,8 @@ export interface BenchResults {
     relay: W1Side;
     pgInsert: Measured<RateResult>;
     pgBatch: Measured<RateResult> & { batchSize: number };
+    /** EXPLAIN ANALYZE of the API's batch statement for one batch (rolled back). */
+    insertPlan?: { messages: number; plan: string };
   };
   w2?: { api: W2Side; relay: W2Side };
   w3?: {
@@ -100,8 +102,8 @@ export interface BenchResults {
     deepOffset: number;
     rawFirst: Measured<RateResult>;
     rawDeep: Measured<RateResult>;
-    /** The first page in the composite index's order: what the API's query could do. */
-    rawFirstComposite: Measured<RateResult>;
+    /** The first page with the query as first written (primary-key order), for comparison. */
+    rawFirstPkOrder: Measured<RateResult>;
     apiFirst: Measured<RateResult>;
     apiDeep: Measured<RateResult>;
     /** EXPLAIN ANALYZE of the API's history query on the run's data. */

@@ -21,7 +21,7 @@ import type {
   W2StepResult,
 } from '../lib/protocol';
 import { serveRpc } from '../lib/rpc';
-import { BATCH_SQL, HISTORY_SQL, HISTORY_SQL_COMPOSITE, SEND_SQL } from '../lib/sql';
+import { BATCH_SQL, HISTORY_SQL, HISTORY_SQL_PK_ORDER, SEND_SQL } from '../lib/sql';
 import { Latency, sleep } from '../lib/stats';
 import { ACK_OK_PREFIX, ackErrorCode, LeanSocket } from './lean-socket';
 import { content, readMarker, readMessageId, type Marker } from './payload';
@@ -464,7 +464,7 @@ async function pgBaseline(args: PgArgs): Promise<RateResult> {
     if (args.kind === 'keyset') {
       const keyset = args.keyset;
       if (!keyset) throw new Error('keyset arguments missing');
-      const sql = keyset.compositeOrder ? HISTORY_SQL_COMPOSITE : HISTORY_SQL;
+      const sql = keyset.pkOrder ? HISTORY_SQL_PK_ORDER : HISTORY_SQL;
       const result = await client.query(sql, [
         keyset.chatId,
         keyset.before,
