@@ -5,13 +5,7 @@
  */
 export default {
   displayName: 'reliability',
-  preset: '../../jest.preset.js',
-  testEnvironment: 'node',
-  transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
-  },
-  moduleFileExtensions: ['ts', 'js'],
-  maxWorkers: 1,
+  preset: '../../jest.e2e.preset.js',
   testTimeout: 120_000,
   coverageDirectory: '../../coverage/reliability',
 };

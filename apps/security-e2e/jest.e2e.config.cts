@@ -6,16 +6,10 @@
  */
 export default {
   displayName: 'security-e2e',
-  preset: '../../jest.preset.js',
-  testEnvironment: 'node',
+  preset: '../../jest.e2e.preset.js',
   globalSetup: '<rootDir>/src/support/global-setup.ts',
   globalTeardown: '<rootDir>/src/support/global-teardown.ts',
   setupFilesAfterEnv: ['<rootDir>/src/support/test-setup.ts'],
-  transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
-  },
-  moduleFileExtensions: ['ts', 'js'],
-  maxWorkers: 1,
   testTimeout: 60_000,
   coverageDirectory: '../../coverage/security-e2e',
 };

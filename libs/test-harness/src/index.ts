@@ -4,4 +4,6 @@ export * from './lib/ports';
 export * from './lib/postgres';
 export * from './lib/postgres-server';
 export * from './lib/redis-server';
+export * from './lib/sockets';
 export * from './lib/test-api';
+export * from './lib/users';

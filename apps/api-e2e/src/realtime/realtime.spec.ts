@@ -9,13 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { ascending, expectMessage, historyPage, idsOf } from '../support/expectations';
 import { api, bearer } from '../support/http';
 import {
-  ChatSocket,
   QUIET_MS,
   ackData,
   closeSocket,
   connectError,
   connectSession,
   connectSocket,
+  disconnection,
   emitAck,
   emitRaw,
   expectAckError,
@@ -39,19 +39,6 @@ async function trio(): Promise<{ a: TestUser; b: TestUser; c: TestUser; chatId: 
   const [a, b, c] = await registerUsers(3);
   const chat = await openDirectChat(a, b);
   return { a, b, c, chatId: chat.id };
-}
-
-function disconnected(socket: ChatSocket, timeoutMs = 3_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`still connected after ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    socket.once('disconnect', (reason) => {
-      clearTimeout(timer);
-      resolve(reason);
-    });
-  });
 }
 
 async function onlineAsSeenBy(viewer: TestUser, user: TestUser): Promise<boolean | undefined> {
@@ -457,7 +444,7 @@ describe('logout and reconnection', () => {
     const otherToken = (login.body as AuthResult).accessToken;
     const socket = await connectSocket(user.token);
     const otherSession = await connectSocket(otherToken);
-    const gone = disconnected(socket);
+    const gone = disconnection(socket);
 
     expect((await api().post('/api/auth/logout').set(bearer(user.token))).status).toBe(204);
 

@@ -1,51 +1,37 @@
 import type { AuthResult, Chat, Message, User } from '@chat/shared-types';
-import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  randomPassword,
+  testLogins,
+  testUserOf,
+  type RegisterOptions,
+  type TestUser as RegisteredUser,
+} from '@chat/test-harness';
+import { randomUUID } from 'node:crypto';
 import { api, bearer } from './http';
 
-export interface TestUser {
-  id: string;
-  login: string;
-  fullName: string;
-  password: string;
-  token: string;
+export type { RegisterOptions };
+
+export interface TestUser extends RegisteredUser {
   user: User;
 }
 
-let counter = 0;
-
-/** A short random tag; a test names its users `<tag>_<name>` so `search=<tag>` finds only them. */
-export function uniqueTag(): string {
-  return `t${randomBytes(4).toString('hex')}${(counter++).toString(36)}`;
-}
-
-export function uniqueLogin(name = 'user'): string {
-  return `${uniqueTag()}_${name}`.slice(0, 32);
-}
-
-export interface RegisterOptions {
-  login?: string;
-  fullName?: string;
-  password?: string;
-}
+/**
+ * `uniqueTag()`: a short random tag; a test names its users `<tag>_<name>` so `search=<tag>`
+ * finds only them. `uniqueLogin(name = 'user')`: such a login.
+ */
+export const { uniqueTag, uniqueLogin } = testLogins('t', 'user');
 
 /** Registers a new user with a unique login and returns it with its access token. */
 export async function registerUser(options: RegisterOptions = {}): Promise<TestUser> {
   const login = options.login ?? uniqueLogin();
   const fullName = options.fullName ?? `User ${login}`;
-  const password = options.password ?? `pw-${randomBytes(6).toString('hex')}`;
+  const password = options.password ?? randomPassword(6);
   const res = await api().post('/api/auth/register').send({ login, fullName, password });
   if (res.status !== 201) {
     throw new Error(`register ${login} answered ${res.status}: ${JSON.stringify(res.body)}`);
   }
   const body = res.body as AuthResult;
-  return {
-    id: body.user.id,
-    login: body.user.login,
-    fullName: body.user.fullName,
-    password,
-    token: body.accessToken,
-    user: body.user,
-  };
+  return { ...testUserOf(body, password), user: body.user };
 }
 
 /** Registers `count` users that share one tag: `<tag>_u0`, `<tag>_u1`, … */

@@ -6,6 +6,7 @@ import * as bcrypt from 'bcrypt';
 import { createHash } from 'node:crypto';
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
 import { AppError } from '../common/app-error';
+import { Batcher } from '../common/batcher';
 import { authConfig, type AuthConfig } from '../config/configuration';
 import { Broadcaster } from '../realtime/broadcaster.service';
 import { PresenceService } from '../realtime/presence.service';
@@ -27,11 +28,32 @@ export interface SocketIdentity {
   chatIds: string[];
 }
 
+interface SessionRow {
+  id: string;
+  login: string;
+  full_name: string;
+  chat_ids?: string[] | null;
+}
+
+const LIVE_SESSIONS = `SELECT u.id, u.login, u.full_name FROM sessions s JOIN users u ON u.id = s.user_id`;
+const LIVE_SESSIONS_WITH_CHATS = `SELECT s.id AS session_id, u.id, u.login, u.full_name,
+    (SELECT array_agg(chat_id) FROM chat_members WHERE user_id = u.id) AS chat_ids
+  FROM sessions s JOIN users u ON u.id = s.user_id`;
+const LIVE = `AND s.revoked_at IS NULL AND s.expires_at > now()`;
+
 const BAD_CREDENTIALS = 'Invalid login or password';
 const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class AuthService {
+  /**
+   * Socket handshakes look their sessions up in batches (one query for all the handshakes
+   * waiting at that moment): a reconnect storm costs a query per batch, not per socket.
+   */
+  private readonly handshakeSessions = new Batcher((ids: string[]) =>
+    this.liveSessionsWithChats(ids),
+  );
+
   /** Compared against when the login is unknown, so both failures take the same time. */
   private readonly dummyHash: Promise<string>;
 
@@ -101,7 +123,7 @@ export class AuthService {
 
   /**
    * The same, for a socket handshake: with the ids of the user's chats (the rooms to join)
-   * from the same query, so a reconnect storm costs one query per socket.
+   * from the same query, batched with the other handshakes waiting (handshakeSessions).
    */
   authenticateSocket(token: string | undefined | null): Promise<SocketIdentity> {
     return this.verify(token, true);
@@ -118,17 +140,12 @@ export class AuthService {
     if (!isUuid(claims.sub) || !isUuid(claims.sid) || typeof claims.exp !== 'number') {
       throw new AppError('unauthorized', 'The token is invalid or expired');
     }
-    const rows: { id: string; login: string; full_name: string; chat_ids: string[] | null }[] =
-      await this.db.query(
-        `SELECT u.id, u.login, u.full_name,
-                CASE WHEN $3 THEN (SELECT array_agg(chat_id) FROM chat_members WHERE user_id = u.id)
-                END AS chat_ids
-           FROM sessions s JOIN users u ON u.id = s.user_id
-          WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
-        [claims.sid, claims.sub, withChats],
-      );
-    const row = rows[0];
-    if (!row) throw new AppError('unauthorized', 'The session has ended; sign in again');
+    const row = withChats
+      ? await this.handshakeSessions.load(claims.sid)
+      : await this.liveSession(claims.sid);
+    if (!row || row.id !== claims.sub) {
+      throw new AppError('unauthorized', 'The session has ended; sign in again');
+    }
     const user: AuthenticatedUser = {
       id: row.id,
       login: row.login,
@@ -137,6 +154,23 @@ export class AuthService {
       expiresAt: claims.exp,
     };
     return { user, chatIds: row.chat_ids ?? [] };
+  }
+
+  /** A live (not revoked, not expired) session's user. */
+  private async liveSession(sessionId: string): Promise<SessionRow | undefined> {
+    const rows: SessionRow[] = await this.db.query(`${LIVE_SESSIONS} WHERE s.id = $1 ${LIVE}`, [
+      sessionId,
+    ]);
+    return rows[0];
+  }
+
+  /** The same for many handshakes at once, with each user's chat ids. */
+  private async liveSessionsWithChats(sessionIds: string[]): Promise<Map<string, SessionRow>> {
+    const rows: (SessionRow & { session_id: string })[] = await this.db.query(
+      `${LIVE_SESSIONS_WITH_CHATS} WHERE s.id = ANY($1::uuid[]) ${LIVE}`,
+      [sessionIds],
+    );
+    return new Map(rows.map((row) => [row.session_id, row]));
   }
 
   private async startSession(user: Pick<User, 'id' | 'login' | 'fullName'>): Promise<AuthResult> {

@@ -43,6 +43,15 @@ describe('parseSendMessage', () => {
     expect(problem(data)).toContain(message);
   });
 
+  it('counts characters as the DTO does: 4000 emoji pass, 4001 do not', () => {
+    expect(parseSendMessage({ chatId: 'all', content: '😀'.repeat(4000), clientId }).content).toBe(
+      '😀'.repeat(4000),
+    );
+    expect(problem({ chatId: 'all', content: '𝕏'.repeat(4001), clientId })).toContain(
+      'content must be 1-4000',
+    );
+  });
+
   it('accepts 4000 characters after trimming, and a UUID in capitals', () => {
     const content = ` ${'x'.repeat(4000)} `;
     const upper = clientId.toUpperCase();

@@ -1,5 +1,5 @@
 import { LIMITS, NO_NUL_PATTERN, type SendMessageRequest } from '@chat/shared-types';
-import { isUUID } from 'class-validator';
+import { isUUID, length } from 'class-validator';
 import { AppError } from '../common/app-error';
 
 const FIELDS = new Set(['chatId', 'content', 'clientId']);
@@ -7,7 +7,8 @@ const FIELDS = new Set(['chatId', 'content', 'clientId']);
 /**
  * `message:send`'s payload, checked by hand with exactly the rules of SendMessageEventDto
  * (which stays the documented shape, and what the REST route validates with): the hot path
- * skips class-transformer and class-validator's metadata walk. Each failing field is named,
+ * skips class-transformer and class-validator's metadata walk, but uses the same checks
+ * (`length` counts characters as the DTO's @Length does: a 4-byte emoji is one). Each failing field is named,
  * as createValidationPipe() does; `content` comes back trimmed.
  */
 export function parseSendMessage(data: unknown): SendMessageRequest {
@@ -23,12 +24,12 @@ export function parseSendMessage(data: unknown): SendMessageRequest {
   const content = typeof payload['content'] === 'string' ? payload['content'].trim() : undefined;
 
   if (typeof chatId !== 'string') problems.push('chatId must be a string');
-  else if (chatId.length < 1 || chatId.length > 200) {
+  else if (!length(chatId, 1, 200)) {
     problems.push('chatId must be 1-200 characters');
   } else if (!NO_NUL_PATTERN.test(chatId)) problems.push('chatId must not contain NUL characters');
 
   if (content === undefined) problems.push('content must be a string');
-  else if (content.length < LIMITS.contentMin || content.length > LIMITS.contentMax) {
+  else if (!length(content, LIMITS.contentMin, LIMITS.contentMax)) {
     problems.push(
       `content must be ${LIMITS.contentMin}-${LIMITS.contentMax} characters after trimming`,
     );

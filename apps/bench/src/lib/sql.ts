@@ -13,32 +13,6 @@ export const SEND_SQL = `WITH chat AS (
  SELECT m.id::text AS id, m.chat_id, m.sender_id, u.full_name AS sender_name,
    m.client_id, m.content, m.created_at FROM m JOIN users u ON u.id = m.sender_id`;
 
-/**
- * MessageWriter's batch statement (apps/api/src/messages/message-writer.ts), kept in step with
- * it: W1 shows its plan and trigger times for one batch.
- */
-export const WRITER_SQL = `WITH locked AS (
-    SELECT id FROM chats WHERE id = ANY($5::text[]) ORDER BY id FOR UPDATE
-  ), touched AS (
-    UPDATE chats c SET last_message_at = now() FROM locked WHERE c.id = locked.id
-    RETURNING c.id
-  ), input AS (
-    SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[])
-      WITH ORDINALITY AS t(chat_id, sender_id, client_id, content, ord)
-  ), m AS (
-    INSERT INTO messages (chat_id, sender_id, client_id, content)
-    SELECT i.chat_id, i.sender_id, i.client_id, i.content
-      FROM input i
-      JOIN (SELECT array_agg(id) AS ids FROM touched) t ON i.chat_id = ANY(t.ids)
-      JOIN chat_members cm ON cm.chat_id = i.chat_id AND cm.user_id = i.sender_id
-     ORDER BY i.ord
-    ON CONFLICT (sender_id, client_id) DO NOTHING
-    RETURNING *
-  )
-  SELECT m.id::text AS id, m.chat_id, m.sender_id, m.client_id, m.content,
-         to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at
-    FROM m ORDER BY m.id`;
-
 export const BATCH_SQL = `INSERT INTO messages (chat_id, sender_id, client_id, content)
  SELECT $1, $2, c, $3 FROM unnest($4::uuid[]) AS c`;
 

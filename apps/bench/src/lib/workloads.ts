@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import { log, type Bench } from './bench';
 import { randomUUID } from 'node:crypto';
-import { HISTORY_SQL, HISTORY_SQL_PK_ORDER, WRITER_SQL } from './sql';
+import { HISTORY_SQL, HISTORY_SQL_PK_ORDER } from './sql';
 import type { BcryptCommands, W2StepResult } from './protocol';
 import type { BenchResults, Target, W1Side, W2Side, W5Side } from './results';
 import { ChildRpc } from './rpc';
@@ -139,7 +139,7 @@ export async function runW1(b: Bench): Promise<NonNullable<BenchResults['w1']>> 
     await b.disconnect(pool);
     out[target] = { connect, open, closed };
   }
-  const insertPlan = await explainWriterBatch(b.p.db, seeded.writers, WRITER_BATCH);
+  const insertPlan = await explainWriterBatch(b.p.db, b.p.dbName, seeded.writers, WRITER_BATCH);
   return { ...out, pgInsert, pgBatch: { ...pgBatch, batchSize }, insertPlan };
 }
 
@@ -149,13 +149,27 @@ const WRITER_BATCH = 200;
 /**
  * EXPLAIN ANALYZE of the API's batch statement for `count` messages spread over the W1 chats,
  * in a transaction that is rolled back: where PostgreSQL's time per batch goes (the trigger
- * lines are the foreign-key checks of the inserted rows).
+ * lines are the foreign-key checks of the inserted rows). The statement is the one the API
+ * last ran, read from pg_stat_activity, so it is exactly the API's.
  */
 async function explainWriterBatch(
   db: Client,
+  dbName: string,
   writers: { chatId: string; senderId: string }[],
   count: number,
-): Promise<{ messages: number; plan: string }> {
+): Promise<{ messages: number; plan: string } | undefined> {
+  const found = await db.query<{ query: string; size: string }>(
+    `SELECT query, current_setting('track_activity_query_size') AS size FROM pg_stat_activity
+      WHERE datname = $1 AND pid <> pg_backend_pid() AND query LIKE 'WITH locked AS%'
+      LIMIT 1`,
+    [dbName],
+  );
+  const sql = found.rows[0]?.query;
+  // pg_stat_activity cuts a statement at track_activity_query_size - 1 bytes.
+  if (!sql || Buffer.byteLength(sql) >= Number(found.rows[0]?.size) - 1) {
+    log("  the API's batch statement is not in pg_stat_activity (or cut short): no plan");
+    return undefined;
+  }
   const batch = Array.from({ length: count }, (_, i) => writers[i % writers.length]);
   const params = [
     batch.map((w) => w?.chatId),
@@ -167,7 +181,7 @@ async function explainWriterBatch(
   await db.query('BEGIN');
   try {
     const rows = await db.query<{ 'QUERY PLAN': string }>(
-      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, SUMMARY ON) ${WRITER_SQL}`,
+      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, SUMMARY ON) ${sql}`,
       params,
     );
     const plan = rows.rows.map((r) => r['QUERY PLAN']).join('\n');

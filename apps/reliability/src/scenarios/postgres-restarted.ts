@@ -1,4 +1,5 @@
 import { GLOBAL_CHAT_ID, HANDSHAKE_UNAUTHORIZED } from '@chat/shared-types';
+import { connectSession } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import {
   ChatClient,
@@ -15,7 +16,6 @@ import {
   rest,
   uniqueTag,
 } from '../support/http';
-import { openSession } from '../support/sockets';
 import { promise, type ScenarioReport } from '../support/report';
 import { ms, seconds, sleep } from '../support/timing';
 import type { Timeline } from '../support/timeline';
@@ -271,7 +271,7 @@ export async function postgresRestarted(
 /** `session`, or how the handshake failed. */
 async function handshakeOutcome(baseUrl: string, token: string): Promise<string> {
   try {
-    const socket = await openSession(baseUrl, token, 5_000);
+    const { socket } = await connectSession(baseUrl, token, 5_000);
     socket.disconnect();
     return 'session';
   } catch (error) {

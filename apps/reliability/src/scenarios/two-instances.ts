@@ -7,8 +7,14 @@ import {
   type Message,
   type User,
 } from '@chat/shared-types';
+import {
+  connectSession,
+  disconnection,
+  nextEvent,
+  recordEvents,
+  type ChatSocket,
+} from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
-import type { ChatSocket } from '../support/chat-client';
 import type { Deployment } from '../support/deployment';
 import {
   openDirectChat,
@@ -20,10 +26,10 @@ import {
 } from '../support/http';
 import { promise, type ScenarioReport } from '../support/report';
 import { seconds, sleep, waitFor } from '../support/timing';
-import { disconnection, nextEvent, openSession, record } from '../support/sockets';
 
 const ACK_TIMEOUT_MS = 5_000;
 const EVENT_TIMEOUT_MS = 3_000;
+const SESSION_TIMEOUT_MS = 5_000;
 /** How long to watch for an event that must not come. */
 const QUIET_MS = 1_000;
 const BURST = 10;
@@ -56,7 +62,7 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
   const u = await registerUsers(A, tag, 'm', 6);
   const opened: ChatSocket[] = [];
   const session = async (base: string, user: TestUser) => {
-    const socket = await openSession(base, user.token);
+    const { socket } = await connectSession(base, user.token, SESSION_TIMEOUT_MS);
     opened.push(socket);
     return socket;
   };
@@ -85,7 +91,7 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
           socket: u0OnB,
         },
       ];
-      const inbox = receivers.map((r) => ({ ...r, got: record(r.socket, 'message:new') }));
+      const inbox = receivers.map((r) => ({ ...r, got: recordEvents(r.socket, 'message:new') }));
       const sentIds: { chatId: string; id: string }[] = [];
       await Promise.all(
         senders.map(async (sender, i) => {
@@ -135,8 +141,8 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
     run: async () => {
       u2A = await session(A, u[2]);
       u3B = await session(B, u[3]);
-      const created = nextEvent(u3B, 'chat:created', (chat) => chat.id === dm23, EVENT_TIMEOUT_MS);
-      const ownCreated = nextEvent(u2A, 'chat:created', (c) => c.id === dm23, EVENT_TIMEOUT_MS);
+      const created = nextEvent(u3B, 'chat:created', EVENT_TIMEOUT_MS, (chat) => chat.id === dm23);
+      const ownCreated = nextEvent(u2A, 'chat:created', EVENT_TIMEOUT_MS, (c) => c.id === dm23);
       const ack = (await u2A
         .timeout(ACK_TIMEOUT_MS)
         .emitWithAck('chat:create', { peerId: u[3].id })) as Ack<Chat>;
@@ -144,10 +150,10 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
       const chat = await created;
       await ownCreated;
       if (chat.title !== u[2].fullName) throw new Error(`titled ${chat.title} for the peer`);
-      const there = nextEvent(u3B, 'message:new', (m) => m.chatId === dm23, EVENT_TIMEOUT_MS);
+      const there = nextEvent(u3B, 'message:new', EVENT_TIMEOUT_MS, (m) => m.chatId === dm23);
       await sendOnce(u2A, dm23, `${tag} into the new chat`);
       await there;
-      const back = nextEvent(u2A, 'message:new', (m) => m.chatId === dm23, EVENT_TIMEOUT_MS);
+      const back = nextEvent(u2A, 'message:new', EVENT_TIMEOUT_MS, (m) => m.chatId === dm23);
       lastIn23 = (await sendOnce(u3B, dm23, `${tag} and back`)).id;
       await back;
       return 'peer got chat:created titled with the creator; messages flow both ways in the new room';
@@ -161,8 +167,8 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
       const u3A = await session(A, u[3]);
       const matches = (e: { chatId: string; userId: string; upToId: string }) =>
         e.chatId === dm23 && e.userId === u[3].id && e.upToId === lastIn23;
-      const peer = nextEvent(u2A, 'chat:read', matches, EVENT_TIMEOUT_MS);
-      const otherDevice = nextEvent(u3A, 'chat:read', matches, EVENT_TIMEOUT_MS);
+      const peer = nextEvent(u2A, 'chat:read', EVENT_TIMEOUT_MS, matches);
+      const otherDevice = nextEvent(u3A, 'chat:read', EVENT_TIMEOUT_MS, matches);
       const ack = (await u3B
         .timeout(ACK_TIMEOUT_MS)
         .emitWithAck('chat:read', { chatId: dm23, upToId: lastIn23 })) as Ack<Empty>;
@@ -180,8 +186,8 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
       const typing = nextEvent(
         u3B,
         'typing',
-        (e) => e.chatId === dm23 && e.userId === u[2].id && e.isTyping,
         EVENT_TIMEOUT_MS,
+        (e) => e.chatId === dm23 && e.userId === u[2].id && e.isTyping,
       );
       const ack = (await u2A
         .timeout(ACK_TIMEOUT_MS)
@@ -199,11 +205,11 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
       const watcher = u2A;
       const isU4 = (online: boolean) => (e: { userId: string; online: boolean }) =>
         e.userId === u[4].id && e.online === online;
-      const cameOnline = nextEvent(watcher, 'presence', isU4(true), EVENT_TIMEOUT_MS);
+      const cameOnline = nextEvent(watcher, 'presence', EVENT_TIMEOUT_MS, isU4(true));
       const onB = await session(B, u[4]);
       await cameOnline;
       const onA = await session(A, u[4]);
-      const offlineEvents = record(watcher, 'presence');
+      const offlineEvents = recordEvents(watcher, 'presence');
       onB.disconnect();
       await sleep(QUIET_MS);
       offlineEvents.stop();
@@ -213,7 +219,7 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
       if (!(await listedOnline(B, u[2], u[4]))) {
         throw new Error('GET /api/users on B lists them offline while their socket on A is open');
       }
-      const wentOffline = nextEvent(watcher, 'presence', isU4(false), EVENT_TIMEOUT_MS);
+      const wentOffline = nextEvent(watcher, 'presence', EVENT_TIMEOUT_MS, isU4(false));
       onA.disconnect();
       await wentOffline;
       if (await listedOnline(B, u[2], u[4])) {

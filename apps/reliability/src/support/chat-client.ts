@@ -1,18 +1,15 @@
 import {
   HANDSHAKE_UNAUTHORIZED,
   type Ack,
-  type ClientToServerEvents,
   type ErrorCode,
   type HistoryPage,
   type Message,
-  type ServerToClientEvents,
 } from '@chat/shared-types';
+import type { ChatSocket } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import { historyPage, type TestUser } from './http';
 import { sleep } from './timing';
-
-export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const PAGE_SIZE = 100;
 const HISTORY_ACK_TIMEOUT_MS = 5_000;

@@ -1,36 +1,26 @@
 import type { AuthResult, Chat, Message } from '@chat/shared-types';
-import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  randomPassword,
+  testLogins,
+  testUserOf,
+  type RegisterOptions as BaseRegisterOptions,
+  type TestUser,
+} from '@chat/test-harness';
+import { randomUUID } from 'node:crypto';
 import type { SecurityApi } from './api';
 import { describeExchange, http } from './http';
 
-export interface TestUser {
-  id: string;
-  login: string;
-  fullName: string;
-  password: string;
-  token: string;
-}
+export type { TestUser };
 
-let counter = 0;
-
-/** A short random tag, unique within the run. */
-export function uniqueTag(): string {
-  return `s${randomBytes(4).toString('hex')}${(counter++).toString(36)}`;
-}
-
-export function uniqueLogin(name = 'u'): string {
-  return `${uniqueTag()}_${name}`.slice(0, 32);
-}
+/** `uniqueTag()`: a short random tag, unique within the run. `uniqueLogin(name = 'u')`. */
+export const { uniqueTag, uniqueLogin } = testLogins('s', 'u');
 
 /** A password no log line could contain by accident. */
 export function uniquePassword(): string {
-  return `pw-${randomBytes(10).toString('hex')}`;
+  return randomPassword(10);
 }
 
-export interface RegisterOptions {
-  login?: string;
-  fullName?: string;
-  password?: string;
+export interface RegisterOptions extends BaseRegisterOptions {
   from?: string;
 }
 
@@ -48,14 +38,7 @@ export async function registerUser(api: SecurityApi, options: RegisterOptions = 
   }
   const body = res.body as AuthResult;
   api.remember(body.accessToken);
-  const user: TestUser = {
-    id: body.user.id,
-    login: body.user.login,
-    fullName: body.user.fullName,
-    password,
-    token: body.accessToken,
-  };
-  return user;
+  return testUserOf(body, password);
 }
 
 /** A fresh session (token) for a user; expects 200. */

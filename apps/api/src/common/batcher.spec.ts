@@ -1,0 +1,43 @@
+import { Batcher } from './batcher';
+
+describe('Batcher', () => {
+  it('sends the first key at once and the keys asked for meanwhile together', async () => {
+    const calls: string[][] = [];
+    const batcher = new Batcher<string, number>(async (keys) => {
+      calls.push(keys);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return new Map(keys.filter((k) => k !== 'missing').map((k) => [k, k.length]));
+    });
+    const first = batcher.load('a');
+    const rest = [
+      batcher.load('bb'),
+      batcher.load('ccc'),
+      batcher.load('bb'),
+      batcher.load('missing'),
+    ];
+    expect(await first).toBe(1);
+    expect(await Promise.all(rest)).toEqual([2, 3, 2, undefined]);
+    expect(calls).toEqual([['a'], ['bb', 'ccc', 'missing']]);
+  });
+
+  it('fails the whole batch when the query fails, and serves the next one', async () => {
+    let fail = true;
+    const batcher = new Batcher<string, string>(async (keys) => {
+      if (fail) throw new Error('database down');
+      return new Map(keys.map((k) => [k, k.toUpperCase()]));
+    });
+    await expect(batcher.load('a')).rejects.toThrow('database down');
+    fail = false;
+    await expect(batcher.load('b')).resolves.toBe('B');
+  });
+
+  it('splits a burst into batches of at most maxBatch keys', async () => {
+    const sizes: number[] = [];
+    const batcher = new Batcher<number, number>(async (keys) => {
+      sizes.push(keys.length);
+      return new Map(keys.map((k) => [k, k]));
+    }, 3);
+    await Promise.all(Array.from({ length: 8 }, (_, i) => batcher.load(i)));
+    expect(sizes).toEqual([1, 3, 3, 1]);
+  });
+});
