@@ -77,10 +77,17 @@ function writerAdvice(r: BenchResults): string[] {
       'lanes cost more than they overlapped), `message:send` answered in socket middleware with a hand-written payload check (no Nest pipes, rxjs ' +
       "or class-validator), the sender's name taken from the socket instead of a join, " +
       '`created_at` formatted by PostgreSQL instead of parsed into a Date and back.',
-    "- Fewer syscalls per message: the sender's socket gets two frames per message (the ack and " +
-      'its own copy of `message:new`), each written on its own. Corking every socket a batch ' +
-      'writes to until the batch has been settled would send them in one `writev`; Socket.IO ' +
-      "has no such API, so it means reaching the transport's raw socket.",
+    '- Done for syscalls: the frames Engine.IO flushes to a socket at once go out in one ' +
+      '`writev` (ChatIoAdapter corks the TCP socket for the flush). Engine.IO still writes the ' +
+      "first frame of a burst on its own and holds the rest until that write's callback, so a " +
+      'socket that gets an ack and its own copy of the message still costs two writes.',
+    `- The loop is bound by its cycle, not by one core: the API's main thread was busy ` +
+      `${closed.profile ? pct(closed.profile.busyShare) : '?'} of the time. A batch commits, then ` +
+      'its messages are broadcast and acked (the next batch, already sent, holds only what ' +
+      'arrived meanwhile), then the clients answer with their next sends. More lanes overlap ' +
+      'commits but cost PostgreSQL more CPU per message on two shared cores ' +
+      '(`MESSAGE_WRITE_LANES=2` was no faster here); what would help is less main-thread work per ' +
+      'message (the fan-out is most of it), so that the cycle shortens.',
     ...insertAdvice(w1.insertPlan),
   ];
 }
