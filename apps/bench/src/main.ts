@@ -326,11 +326,17 @@ async function main(): Promise<void> {
       seeded,
     );
     const want = (w: Workload) => options.only.includes(w);
-    const w5 = want('w5') ? await runW5(b) : undefined;
-    const w1 = want('w1') ? await runW1(b) : undefined;
-    const w2 = want('w2') ? await runW2(b) : undefined;
-    const w3 = want('w3') ? await runW3(b) : undefined;
-    const w4 = want('w4') ? await runW4(b) : undefined;
+    // Each workload starts with a full GC in both servers (Bench.collectGarbage).
+    const run = async <T>(w: Workload, workload: (b: Bench) => Promise<T>) => {
+      if (!want(w)) return undefined;
+      await b.collectGarbage();
+      return workload(b);
+    };
+    const w5 = await run('w5', runW5);
+    const w1 = await run('w1', runW1);
+    const w2 = await run('w2', runW2);
+    const w3 = await run('w3', runW3);
+    const w4 = await run('w4', runW4);
 
     const settings = await db.query<{ name: string; setting: string; unit: string | null }>(
       `SELECT name, setting, unit FROM pg_settings

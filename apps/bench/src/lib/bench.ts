@@ -176,7 +176,7 @@ export class Bench {
     );
     log(
       `  ${pool}: ${result.connected}/${users.length} sockets in ${Math.round(result.wallMs)} ms` +
-        ` (presence events received: ${result.frames.presence})` +
+        ` (presence frames received: ${result.frames.presence})` +
         (result.failed ? `; failed: ${JSON.stringify(result.errors)}` : ''),
     );
     if (result.connected === 0 || (result.failed > 0 && (options.required ?? true))) {
@@ -194,6 +194,15 @@ export class Bench {
 
   async disconnect(pool: string): Promise<void> {
     await this.generator.call('disconnect', { pool });
+  }
+
+  /**
+   * A full GC in both servers between workloads, so that the garbage one workload leaves (W5's
+   * 2,000 sockets, say) is not collected in the middle of the next one's measurements: left
+   * alone, that mark-compact pause was the API's W1 p99.
+   */
+  async collectGarbage(): Promise<void> {
+    await Promise.all([this.rss('api'), this.rss('relay')]);
   }
 
   /** RSS after a full GC (through the inspector for the API, --expose-gc for the relay). */

@@ -478,7 +478,7 @@ export function renderMarkdown(r: BenchResults): string {
         'and the first failure.',
       '',
       `Connecting the members took ${fmt(w2.api.connect.wallMs, 0)} ms on the API ` +
-        `(${w2.api.connect.frames.presence.toLocaleString('en-US')} presence events reached them ` +
+        `(${w2.api.connect.frames.presence.toLocaleString('en-US')} presence frames reached them ` +
         `meanwhile) and ${fmt(w2.relay.connect.wallMs, 0)} ms on the relay.`,
       '',
       table(
@@ -606,7 +606,7 @@ export function renderMarkdown(r: BenchResults): string {
           'lost',
           'caught up',
           'history pages',
-          'presence events',
+          'presence frames',
           ...CPU_HEADER,
         ],
         TARGETS.map((side) => {
@@ -643,7 +643,7 @@ export function renderMarkdown(r: BenchResults): string {
             `${fmt(w.memory.beforeKiB / 1024, 1)} MiB`,
             `${fmt(w.memory.afterKiB / 1024, 1)} MiB`,
             `${fmt(w.memory.perSocketKiB, 1)} KiB`,
-            `${fmt(w.connect.wallMs, 0)} ms (${w.connect.frames.presence.toLocaleString('en-US')} presence events)`,
+            `${fmt(w.connect.wallMs, 0)} ms (${w.connect.frames.presence.toLocaleString('en-US')} presence frames)`,
           ];
         }),
       ),
@@ -693,6 +693,9 @@ export function renderMarkdown(r: BenchResults): string {
       '(local PostgreSQL when it answers, else its embedded one), NODE_ENV=production, with ' +
       'MESSAGE_RATE / MESSAGE_BURST / RATE_LIMIT_LOGIN raised out of the way and `--inspect` on a ' +
       'loopback port (profiles, GC before memory readings, the event-loop histogram).',
+    '- Before each workload both servers run a full GC (the API through the inspector, the relay ' +
+      'with --expose-gc), so that the garbage one workload leaves is not collected during the ' +
+      "next one's measurements.",
     `- Seeding writes straight to the fresh database: ${r.seed.users} users with one precomputed ` +
       'bcrypt hash (cost 10), each a member of `all` as registration makes them, one session each ' +
       "with an HS256 token signed with the run's JWT_SECRET and shaped like one the API issued in " +
@@ -712,7 +715,7 @@ export function renderMarkdown(r: BenchResults): string {
     "- The relay (`src/relay/relay.ts`, run as plain JavaScript) is Socket.IO with the API's " +
       'server options: the handshake says who you are and which rooms to join; `message:send` ' +
       'gets an in-memory id, is broadcast to the room and acked with the same Message shape; ' +
-      '`chat:history` answers from an in-memory log. No presence events.',
+      '`chat:history` answers from an in-memory log. No presence frames.',
     '',
   );
   return out.join('\n');

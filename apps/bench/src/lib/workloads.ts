@@ -63,7 +63,7 @@ export async function runW5(b: Bench): Promise<NonNullable<BenchResults['w5']>> 
     log(
       `  ${s.back}/${s.sockets} back in ${Math.round(s.allBackMs)} ms, ${s.acked} sent meanwhile, ` +
         `lost ${s.lost} ${JSON.stringify(s.lostWhere)}, caught up ${s.caughtUp}, ` +
-        `presence events ${s.frames.presence}` +
+        `presence frames ${s.frames.presence}` +
         (Object.keys(s.reconnectErrors).length
           ? `, failed attempts: ${JSON.stringify(s.reconnectErrors)}`
           : ''),

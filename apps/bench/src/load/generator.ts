@@ -57,7 +57,8 @@ let onMessage: (client: Client, frame: Buffer) => void = noop;
 const frames: FrameCounts = { messageNew: 0, presence: 0, other: 0 };
 
 const MESSAGE_NEW = Buffer.from('42["message:new"');
-const PRESENCE = Buffer.from('42["presence"');
+/** `presence` (one change) and `presence:batch` (the API's batched mode): presence frames. */
+const PRESENCE = Buffer.from('42["presence');
 const startsWith = (frame: Buffer, prefix: Buffer) =>
   frame.length >= prefix.length && frame.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
 
