@@ -112,8 +112,12 @@ const ADVICE: Partial<Record<string, Advice>> = {
     const relay = r.w1?.relay.open.find((x) => x.result.rate === 1000);
     return [
       `At 1,000 msg/s the API acked at p50 ${o?.result.ack.p50} ms (relay ${relay?.result.ack.p50} ms): ` +
-        'a send waits for the batch in flight to commit, then for its own. The tail is time ' +
-        'waiting for a core: the API, PostgreSQL and the load generator share two.',
+        'a send waits for the batch in flight to commit, then for its own. The tail is made of ' +
+        "the main thread's longest stretches without a break: a mark-compact GC of the previous " +
+        "workload's garbage was one (the harness now runs a full GC before each workload), and " +
+        'on two cores shared by the API, PostgreSQL and the load generator the main thread also ' +
+        'waits for a core.',
+      '',
       ...writerAdvice(r),
     ];
   },
@@ -245,12 +249,12 @@ function stormAdvice(r: BenchResults): string[] {
     '- Done: presence is batched (at most one `presence:batch` per socket per second, a contract ' +
       'addition the web app uses; before it, every connect sent N frames), the JWT secret is a ' +
       'KeyObject (a tenth of the storm went to jsonwebtoken parsing it as a PEM key), the ' +
-      "handshake's session and chat ids come from one query, and membership for `chat:history` " +
-      "comes from the socket's rooms.",
-    '- Left: look up the sessions of the handshakes waiting at the same time with one query ' +
-      '(`WHERE s.id = ANY($1)`), as the message writer batches inserts: a storm then costs a ' +
-      'query per batch of handshakes, not per socket; and answer `chat:history` in socket ' +
-      'middleware, as `message:send` is.',
+      'handshakes waiting at the same time look their sessions and chat ids up with one query ' +
+      "(Batcher), membership for `chat:history` comes from the socket's rooms, and the frames " +
+      'flushed to a socket at once share one write.',
+    "- Left: answer `chat:history` in socket middleware, as `message:send` is (Nest's pipeline " +
+      'and its per-socket rxjs subscriptions are most of the rest of a reconnect), and fetch the ' +
+      'catch-up pages of many sockets with one query, as the handshakes do.',
     ...(refusedAsUnauthorized(r)
       ? [
           "- In the handshake middleware, answer `unauthorized` only for an AppError('unauthorized'); " +
