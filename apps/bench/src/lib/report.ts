@@ -290,6 +290,11 @@ function costPerMessage(m: Measured<unknown>, server: Target, messages: number):
 }
 
 /** "index …: N rows removed by filter, M buffers, T ms" from an EXPLAIN ANALYZE. */
+/** A query plan folded under its summary line. */
+function foldedPlan(summary: string, plan: string): string[] {
+  return [`<details><summary>${summary}</summary>`, '', '```', plan, '```', '', '</details>', ''];
+}
+
 /** Execution time and the foreign-key triggers' share of it. */
 function insertHeadline(plan: string): string {
   const time = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN);
@@ -450,18 +455,12 @@ export function renderMarkdown(r: BenchResults): string {
         `**${fmt(w1.pgBatch.result.rate, 0)} rows/s** (postgres ${cores(w1.pgBatch.cpu, 'postgres')} cores).`,
       '',
       ...(w1.insertPlan
-        ? [
-            `<details><summary>The insert statement: the API's batch statement for ` +
-              `${w1.insertPlan.messages} messages over the W1 chats, EXPLAIN ANALYZE, rolled back: ` +
-              `${insertHeadline(w1.insertPlan.plan)}</summary>`,
-            '',
-            '```',
+        ? foldedPlan(
+            `The insert statement: the API's batch statement for ${w1.insertPlan.messages} ` +
+              'messages over the W1 chats, EXPLAIN ANALYZE, rolled back: ' +
+              insertHeadline(w1.insertPlan.plan),
             w1.insertPlan.plan,
-            '```',
-            '',
-            '</details>',
-            '',
-          ]
+          )
         : []),
     );
   }
@@ -539,16 +538,7 @@ export function renderMarkdown(r: BenchResults): string {
         'that only `ix_messages_chat_id_id` can give the order; *as first written* it had ' +
         '`m.chat_id = $1 … ORDER BY m.id DESC`, which PostgreSQL may serve by walking the primary key:',
       '',
-      ...w3.plans.flatMap((p) => [
-        `<details><summary>${p.title}: ${planHeadline(p.plan)}</summary>`,
-        '',
-        '```',
-        p.plan,
-        '```',
-        '',
-        '</details>',
-        '',
-      ]),
+      ...w3.plans.flatMap((p) => foldedPlan(`${p.title}: ${planHeadline(p.plan)}`, p.plan)),
     );
   }
 
