@@ -15,8 +15,7 @@ import {
 import { clockTime, dayLabel, sameDay } from '../../../shared/format-time';
 import type { ConversationEntry } from '../data/messages.store';
 import { compareIds } from '../data/message-order';
-
-export type Receipt = 'pending' | 'failed' | 'sent' | 'read';
+import { Receipt, type ReceiptState } from './receipt';
 
 interface MessageRow {
   entry: ConversationEntry;
@@ -25,7 +24,7 @@ interface MessageRow {
   day: string | null;
   startsGroup: boolean;
   time: string;
-  receipt: Receipt | null;
+  receipt: ReceiptState | null;
 }
 
 interface ScrollSnapshot {
@@ -48,6 +47,7 @@ const LOAD_OLDER_WITHIN_PX = 160;
  */
 @Component({
   selector: 'app-message-list',
+  imports: [Receipt],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './message-list.html',
   styleUrl: './message-list.css',
@@ -87,7 +87,7 @@ export class MessageList {
         Date.parse(entry.createdAt) - Date.parse(previous.createdAt) > GROUP_GAP_MS;
       previous = entry;
       const own = entry.senderId === me;
-      let receipt: Receipt | null = null;
+      let receipt: ReceiptState | null = null;
       if (own) {
         if (entry.delivery !== 'stored') receipt = entry.delivery;
         else if (receipts && entry.id && peerRead && compareIds(entry.id, peerRead) <= 0) {
