@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ChatsService } from '../chats/chats.service';
 import { TestApp } from '../testing/test-app';
+import { mapError } from '../common/error-mapping';
+import { MessageWriter } from './message-writer';
 import { MessagesService } from './messages.service';
 
 describe('MessagesService', () => {
@@ -49,6 +51,27 @@ describe('MessagesService', () => {
     expect(results.filter((r) => r.created)).toHaveLength(1);
     const page = await messages.history(ann.user.id, chatId, {});
     expect(page.messages.filter((m) => m.clientId === clientId)).toHaveLength(1);
+  });
+
+  it('stores the rest of a batch when PostgreSQL refuses one row, in the order they were sent', async () => {
+    const { ann, chatId } = await pair();
+    const writer = t.get(MessageWriter);
+    const write = (clientId: string, content: string) =>
+      writer.write({ chatId, senderId: ann.user.id, senderName: 'Ann', clientId, content });
+    // The first goes alone; the next three share a batch, which the bad uuid makes fail.
+    const first = write(randomUUID(), 'first');
+    const second = write(randomUUID(), 'second');
+    const refused = write('not-a-uuid', 'refused');
+    const third = write(randomUUID(), 'third');
+    const [a, b, c] = await Promise.all([first, second, third]);
+    const error: unknown = await refused.catch((e: unknown) => e);
+    expect(mapError(error)).toMatchObject({ status: 400, code: 'invalid' });
+    expect([a?.content, b?.content, c?.content]).toEqual(['first', 'second', 'third']);
+    expect(BigInt(a?.id ?? 0) < BigInt(b?.id ?? 0) && BigInt(b?.id ?? 0) < BigInt(c?.id ?? 0)).toBe(
+      true,
+    );
+    const page = await messages.history(ann.user.id, chatId, {});
+    expect(page.messages.map((m) => m.content)).toEqual(['first', 'second', 'third']);
   });
 
   it('refuses a clientId already used in another chat, and a chat the sender is not in', async () => {
