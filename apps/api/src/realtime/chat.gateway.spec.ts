@@ -212,6 +212,27 @@ describe('ChatGateway', () => {
     expect(error.message).toBe('invalid');
   });
 
+  it('trusts only chat rooms for membership: a room that is not a chat is forbidden', async () => {
+    const { ann, bob } = await pair();
+    const [annTab, bobTab] = await Promise.all([
+      t.connect(ann.accessToken, 'batched'),
+      t.connect(bob.accessToken, 'batched'),
+    ]);
+    const leaks = receives(bobTab, 'typing', 500);
+    // Rooms ann's socket is in, but none of them a chat.
+    for (const room of ['presence:batched', `user:${ann.user.id}`, annTab.id ?? '']) {
+      expect(await emit(annTab, 'typing', { chatId: room, isTyping: true })).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
+      expect(await emit(annTab, 'chat:history', { chatId: room })).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
+    }
+    expect(await leaks).toBe(false);
+  });
+
   it('sends typing to the other member only', async () => {
     const { ann, bob, chatId } = await pair();
     const [annTab1, annTab2, bobTab] = await Promise.all([
