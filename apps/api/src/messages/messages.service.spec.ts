@@ -135,14 +135,17 @@ describe('MessagesService', () => {
     const seen: string[] = [];
     let sending = true;
     const reader = (async () => {
-      while (sending || seen.length < 200) {
+      for (;;) {
+        // Read before the query: only a page asked for after every send was acked (so
+        // committed) proves, when empty, that nothing more is coming.
+        const allAcked = !sending;
         const page = await messages.history(senders[0].user.id, chatId, {
           after: cursor,
           limit: 100,
         });
         seen.push(...page.messages.map((m) => m.id));
         cursor = page.messages.at(-1)?.id ?? cursor;
-        if (!sending && page.messages.length === 0) break;
+        if (allAcked && page.messages.length === 0) break;
       }
     })();
     const sent = await Promise.all(
