@@ -2,7 +2,7 @@ import { GLOBAL_CHAT_ID } from '@chat/shared-types';
 import { ChatClient, type OutcomeKind, type SentMessage } from '../support/chat-client';
 import type { Deployment } from '../support/deployment';
 import { newestId, openDirectChat, registerUsers, uniqueTag } from '../support/http';
-import { promise, type ScenarioReport } from '../support/report';
+import { none, promise, type ScenarioReport } from '../support/report';
 import { ms, percentile, seconds, sleep, waitFor } from '../support/timing';
 import type { Timeline } from '../support/timeline';
 import { checkAcked, checkView, duplicatedRows, rowsByChat, sum } from '../support/verify';
@@ -164,33 +164,19 @@ export async function apiKilled(
         name: 'shown via live message:new / via catch-up (all senders)',
         value: `${liveCount} / ${catchUpCount}`,
       },
-      promise(
+      none(
         'acked but not shown before the final catch-up (live + reconnect catch-up)',
         beforeFinal.notShown,
-        '= 0',
-        beforeFinal.notShown === 0,
       ),
-      promise(
+      none(
         'lost (acked but missing from the database or any member)',
         loss.notStored + loss.notShown,
-        '= 0',
-        loss.notStored + loss.notShown === 0,
       ),
-      promise('stored rows missing from a list', missing, '= 0', missing === 0),
-      promise('listed ids not stored', extra, '= 0', extra === 0),
-      promise('duplicated rows', duplicatedRows(ownRows), '= 0', duplicatedRows(ownRows) === 0),
-      promise(
-        'duplicates shown to a client',
-        sum(checks.map((check) => check.duplicatesShown)),
-        '= 0',
-        sum(checks.map((check) => check.duplicatesShown)) === 0,
-      ),
-      promise(
-        'order inversions',
-        sum(checks.map((check) => check.inversions)),
-        '= 0',
-        sum(checks.map((check) => check.inversions)) === 0,
-      ),
+      none('stored rows missing from a list', missing),
+      none('listed ids not stored', extra),
+      none('duplicated rows', duplicatedRows(ownRows)),
+      none('duplicates shown to a client', sum(checks.map((check) => check.duplicatesShown))),
+      none('order inversions', sum(checks.map((check) => check.inversions))),
       {
         name: 'ids offered twice (live + catch-up overlap), dropped by id',
         value: sum(clients.flatMap((c) => [...c.views.values()].map((v) => v.redelivered))),
@@ -203,7 +189,7 @@ export async function apiKilled(
         name: 'catch-up p50 / p95 (session to caught up)',
         value: `${ms(percentile(catchUps, 50))} / ${ms(percentile(catchUps, 95))}`,
       },
-      promise('send loops that gave up', sendFailures.length, '= 0', sendFailures.length === 0),
+      none('send loops that gave up', sendFailures.length),
       { name: 'scenario time', value: seconds(Date.now() - started) },
     ],
     notes: [...sendFailures.slice(0, 3), ...loss.details.slice(0, 5)],

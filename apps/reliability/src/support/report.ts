@@ -50,6 +50,11 @@ export function promise(
   return { name, value, required, met: ok };
 }
 
+/** A count that must be zero (lost, duplicated, refused, …). */
+export function none(name: string, count: number): Figure {
+  return promise(name, count, '= 0', count === 0);
+}
+
 /** Figures whose promise was not kept, for the test's assertion. */
 export function unmet(report: ScenarioReport): string[] {
   return report.figures
