@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   directChatId,
   GLOBAL_CHAT_ID,
+  isDirectChatId,
   GLOBAL_CHAT_TITLE,
   NO_NUL_PATTERN,
   type Chat,
@@ -53,9 +54,20 @@ export class ChatsService {
     return chat;
   }
 
-  /** Forbidden both for a chat the user is not in and for one that does not exist. */
-  async assertMember(userId: string, chatId: string): Promise<void> {
+  /**
+   * Forbidden both for a chat the user is not in and for one that does not exist.
+   * `knownChats`: ids the user is known to be a member of without asking the database (a
+   * socket's rooms: it joined every chat of its user at the handshake and joins each new one,
+   * and no one ever leaves a chat). Only ids shaped like chat ids count there, so the socket's
+   * other rooms (user, session, presence) never pass for chats.
+   */
+  async assertMember(
+    userId: string,
+    chatId: string,
+    knownChats?: ReadonlySet<string>,
+  ): Promise<void> {
     assertChatIdShape(chatId);
+    if (knownChats?.has(chatId) && (chatId === GLOBAL_CHAT_ID || isDirectChatId(chatId))) return;
     const rows: unknown[] = await this.db.query(
       `SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2`,
       [chatId, userId],
@@ -96,8 +108,13 @@ export class ChatsService {
    * Moves the member's read mark forward only, never past the chat's newest message.
    * Returns the new mark, or null when it did not move.
    */
-  async markRead(userId: string, chatId: string, upToId: string): Promise<string | null> {
-    await this.assertMember(userId, chatId);
+  async markRead(
+    userId: string,
+    chatId: string,
+    upToId: string,
+    knownChats?: ReadonlySet<string>,
+  ): Promise<string | null> {
+    await this.assertMember(userId, chatId, knownChats);
     // Wrapped in a SELECT: TypeORM returns [rows, count] for a bare UPDATE.
     const rows: { last_read_id: string }[] = await this.db.query(
       `WITH moved AS (

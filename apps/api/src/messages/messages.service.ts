@@ -49,14 +49,17 @@ export class MessagesService {
     return { message: await this.stored(sender.id, chatId, dto.clientId), created: false };
   }
 
-  /** Newest page without cursors; `before` pages back, `after` catches up. Ascending by id. */
-  async history(userId: string, chatId: string, query: HistoryQueryDto): Promise<HistoryPage> {
-    await this.chats.assertMember(userId, chatId);
-    return this.page(chatId, query);
-  }
-
-  /** `history` for a caller that has checked membership itself (the gateway, from its rooms). */
-  async page(chatId: string, query: HistoryQueryDto): Promise<HistoryPage> {
+  /**
+   * Newest page without cursors; `before` pages back, `after` catches up. Ascending by id.
+   * `knownChats`: see ChatsService.assertMember.
+   */
+  async history(
+    userId: string,
+    chatId: string,
+    query: HistoryQueryDto,
+    knownChats?: ReadonlySet<string>,
+  ): Promise<HistoryPage> {
+    await this.chats.assertMember(userId, chatId, knownChats);
     const limit = query.limit ?? LIMITS.pageDefault;
     const forward = query.after !== undefined;
     // Ordered by (chat_id, id) with chat_id as a range: only the (chat_id, id) index can give

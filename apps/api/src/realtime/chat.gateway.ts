@@ -9,11 +9,9 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import {
-  GLOBAL_CHAT_ID,
   HANDSHAKE_INVALID,
   HANDSHAKE_UNAUTHORIZED,
   PRESENCE_MODES,
-  isDirectChatId,
   type Ack,
   type Chat,
   type Empty,
@@ -187,8 +185,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() payload: HistoryEventDto,
   ): Promise<Ack<HistoryPage>> {
-    await this.assertMember(socket, payload.chatId);
-    return ok(await this.messages.page(payload.chatId, payload));
+    const { user } = socket.data;
+    return ok(await this.messages.history(user.id, payload.chatId, payload, socket.rooms));
   }
 
   @SubscribeMessage('chat:read')
@@ -196,7 +194,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() payload: ReadEventDto,
   ): Promise<Ack<Empty>> {
-    await this.chats.markRead(socket.data.user.id, payload.chatId, payload.upToId);
+    await this.chats.markRead(socket.data.user.id, payload.chatId, payload.upToId, socket.rooms);
     return ok(EMPTY);
   }
 
@@ -206,7 +204,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @MessageBody() payload: TypingEventDto,
   ): Promise<Ack<Empty>> {
     const { user } = socket.data;
-    await this.assertMember(socket, payload.chatId);
+    await this.chats.assertMember(user.id, payload.chatId, socket.rooms);
     socket.to(payload.chatId).except(userRoom(user.id)).volatile.emit('typing', {
       chatId: payload.chatId,
       userId: user.id,
@@ -247,20 +245,6 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       const { code, message } = mapError(error);
       return { ok: false, error: { code, message } };
     }
-  }
-
-  /**
-   * Membership from the socket's rooms, without a query: the socket joined every chat of its
-   * user at the handshake and joins each new one (Broadcaster.chatCreated), and no one ever
-   * leaves a chat, so a chat room the socket is in is a chat its user belongs to. Only chat ids
-   * are looked up there (the user, session and presence rooms are not chats). Any other id asks
-   * the database, and a yes joins the room: a chat created on another instance a moment ago.
-   */
-  private async assertMember(socket: ChatSocket, chatId: string): Promise<void> {
-    const isChatId = chatId === GLOBAL_CHAT_ID || isDirectChatId(chatId);
-    if (isChatId && socket.rooms.has(chatId)) return;
-    await this.chats.assertMember(socket.data.user.id, chatId);
-    await socket.join(chatId);
   }
 
   /** A socket lives no longer than the token it was opened with. */
