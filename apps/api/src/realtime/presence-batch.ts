@@ -13,7 +13,7 @@ export class PresenceBatch {
 
   constructor(
     private readonly intervalMs: number,
-    private readonly flush: (changes: PresenceEvent[]) => void,
+    private readonly send: (changes: PresenceEvent[]) => void,
   ) {}
 
   add(userId: string, online: boolean): void {
@@ -27,16 +27,15 @@ export class PresenceBatch {
       this.pending.delete(userId);
       this.pending.set(userId, { online, before: entry.before });
     }
-    this.timer ??= setTimeout(() => this.flushNow(), this.intervalMs).unref();
+    this.timer ??= setTimeout(() => this.flush(), this.intervalMs).unref();
   }
 
-  flushNow(): void {
-    if (this.timer) clearTimeout(this.timer);
+  private flush(): void {
     this.timer = null;
     if (this.pending.size === 0) return;
     const changes = [...this.pending].map(([userId, { online }]) => ({ userId, online }));
     this.pending.clear();
-    this.flush(changes);
+    this.send(changes);
   }
 
   /** Stops the timer; what is pending is dropped (the process is going away). */
