@@ -187,6 +187,33 @@ async function disconnect({ pool: name }: { pool: string }) {
   return { closed: found.clients.length };
 }
 
+/**
+ * An open loop: `send(seq, scheduledAt)` for seq 0..total-1, `intervalMs` apart by the clock
+ * whatever the answers (no coordinated omission), recording how late each went out. `abort`
+ * is asked on every tick and stops the loop when true. Resolves with how many were sent.
+ */
+async function openLoop(
+  total: number,
+  intervalMs: number,
+  sendLag: Latency,
+  send: (seq: number, scheduledAt: number) => void,
+  abort: (now: number, sent: number, scheduledAt: (seq: number) => number) => boolean = () => false,
+): Promise<number> {
+  const start = performance.now() + 5;
+  const scheduledAt = (seq: number) => start + seq * intervalMs;
+  let next = 0;
+  await everyMs((now) => {
+    if (abort(now, next, scheduledAt)) return false;
+    while (next < total && scheduledAt(next) <= now) {
+      const seq = next++;
+      sendLag.record(now - scheduledAt(seq));
+      send(seq, scheduledAt(seq));
+    }
+    return next < total;
+  });
+  return next;
+}
+
 /** W1, open loop: sends scheduled by the clock, latencies from the scheduled time. */
 async function w1Open(args: W1OpenArgs): Promise<W1OpenResult> {
   const { clients } = pool(args.pool);
@@ -208,31 +235,23 @@ async function w1Open(args: W1OpenArgs): Promise<W1OpenResult> {
     deliveredCount++;
     deliver.record(performance.now() - marker.scheduledMs);
   };
-  const start = performance.now() + 5;
-  let next = 0;
-  await everyMs((now) => {
-    while (next < total && start + next * interval <= now) {
-      const seq = next++;
-      const at = start + seq * interval;
-      const pair = args.pairs[seq % args.pairs.length];
-      if (!pair) throw new Error('no pairs');
-      const fromA = Math.floor(seq / args.pairs.length) % 2 === 0;
-      const sender = clients[fromA ? pair.a : pair.b];
-      if (!sender) throw new Error('pair outside the pool');
-      sendLag.record(now - at);
-      sender.sock.emit(
-        'message:send',
-        sendJson(pair.chatId, content(args.phase, seq, sender.user, at)),
-        (body) => {
-          answered++;
-          if (body.startsWith(ACK_OK_PREFIX)) {
-            acked++;
-            ack.record(performance.now() - at);
-          } else countError(ackErrors, ackErrorCode(body));
-        },
-      );
-    }
-    return next < total;
+  await openLoop(total, interval, sendLag, (seq, at) => {
+    const pair = args.pairs[seq % args.pairs.length];
+    if (!pair) throw new Error('no pairs');
+    const fromA = Math.floor(seq / args.pairs.length) % 2 === 0;
+    const sender = clients[fromA ? pair.a : pair.b];
+    if (!sender) throw new Error('pair outside the pool');
+    sender.sock.emit(
+      'message:send',
+      sendJson(pair.chatId, content(args.phase, seq, sender.user, at)),
+      (body) => {
+        answered++;
+        if (body.startsWith(ACK_OK_PREFIX)) {
+          acked++;
+          ack.record(performance.now() - at);
+        } else countError(ackErrors, ackErrorCode(body));
+      },
+    );
   });
   await waitUntil(() => answered >= total && deliveredCount >= acked, args.drainMs);
   onMessage = noop;
@@ -336,22 +355,15 @@ async function w2Step(args: W2StepArgs): Promise<W2StepResult> {
     latency.record(performance.now() - marker.scheduledMs);
     if (++counts[marker.seq] === members) complete++;
   };
-  const start = performance.now() + 5;
-  let next = 0;
   let oldest = 0;
   let aborted = false;
-  await everyMs((now) => {
-    while (oldest < next && ((counts[oldest] ?? 0) >= members || state[oldest] === 2)) oldest++;
-    if (oldest < next && start + oldest * interval < now - args.abortLateMs) {
-      aborted = true;
-      return false;
-    }
-    while (next < total && start + next * interval <= now) {
-      const seq = next++;
-      const at = start + seq * interval;
+  const next = await openLoop(
+    total,
+    interval,
+    sendLag,
+    (seq, at) => {
       const sender = clients[seq % args.senders];
       if (!sender) throw new Error('no sender');
-      sendLag.record(now - at);
       sender.sock.emit(
         'message:send',
         sendJson(args.chatId, content(args.phase, seq, sender.user, at)),
@@ -367,9 +379,14 @@ async function w2Step(args: W2StepArgs): Promise<W2StepResult> {
           }
         },
       );
-    }
-    return next < total;
-  });
+    },
+    (now, sent, scheduledAt) => {
+      // A backlog: the oldest message not yet complete everywhere is too late.
+      while (oldest < sent && ((counts[oldest] ?? 0) >= members || state[oldest] === 2)) oldest++;
+      aborted = oldest < sent && scheduledAt(oldest) < now - args.abortLateMs;
+      return aborted;
+    },
+  );
   await waitUntil(() => answered >= next && complete + failed >= next, args.maxDrainMs);
   onMessage = noop;
   return {
