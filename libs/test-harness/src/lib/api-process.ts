@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ChildServer } from './child-server';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
 export const API_ENTRY = join(WORKSPACE_ROOT, 'dist/apps/api/main.js');
 
 const READY_TIMEOUT_MS = 60_000;
 const EXIT_TIMEOUT_MS = 15_000;
-const OUTPUT_TAIL_CHARS = 20_000;
 
 export interface ApiProcessOptions {
   port: number;
@@ -22,9 +21,8 @@ export interface ApiProcessOptions {
 export class ApiProcess {
   readonly baseUrl: string;
   readonly logFile: string;
-  private child: ChildProcess | null = null;
-  private log: WriteStream;
-  private tail = '';
+  private readonly server: ChildServer;
+  private lastPid: number | undefined;
   private expectedExit = false;
   /** Called when the process exits without stop() or kill() having asked it to. */
   onUnexpectedExit: (description: string) => void = () => undefined;
@@ -32,20 +30,27 @@ export class ApiProcess {
   constructor(readonly options: ApiProcessOptions) {
     this.baseUrl = `http://127.0.0.1:${options.port}`;
     this.logFile = join(tmpdir(), `chat-${options.name}-${process.pid}-${options.port}.log`);
-    this.log = createWriteStream(this.logFile, { flags: 'a' });
+    this.server = new ChildServer({
+      command: process.execPath,
+      args: [API_ENTRY],
+      logFile: this.logFile,
+      spawnOptions: { cwd: WORKSPACE_ROOT, env: options.env },
+      exitTimeoutMs: EXIT_TIMEOUT_MS,
+    });
   }
 
+  /** The pid of the process last started (kept after it exits, to compare across restarts). */
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.lastPid;
   }
 
   get running(): boolean {
-    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+    return this.server.running;
   }
 
   /** The last part of what the API printed, for failure messages. */
   output(): string {
-    return this.tail;
+    return this.server.output();
   }
 
   /** Starts the API and waits until GET /api/health answers 200. */
@@ -55,18 +60,8 @@ export class ApiProcess {
     }
     if (this.running) throw new Error('the API is already running');
     this.expectedExit = false;
-    const child = spawn(process.execPath, [API_ENTRY], {
-      cwd: WORKSPACE_ROOT,
-      env: this.options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    const capture = (chunk: Buffer) => {
-      this.log.write(chunk);
-      this.tail = (this.tail + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
-    };
-    child.stdout?.on('data', capture);
-    child.stderr?.on('data', capture);
+    const child = this.server.spawn();
+    this.lastPid = child.pid;
     child.once('exit', (code, signal) => {
       if (!this.expectedExit) {
         this.onUnexpectedExit(
@@ -75,11 +70,11 @@ export class ApiProcess {
       }
     });
     try {
-      await this.waitUntilHealthy(child);
+      await this.waitUntilHealthy();
     } catch (error) {
       await this.kill();
       throw new Error(
-        `${(error as Error).message}\n--- API output (full log: ${this.logFile}) ---\n${this.tail}`,
+        `${(error as Error).message}\n--- API output (full log: ${this.logFile}) ---\n${this.output()}`,
       );
     }
   }
@@ -96,29 +91,21 @@ export class ApiProcess {
 
   async close(): Promise<void> {
     await this.stop();
-    await new Promise<void>((resolve) => this.log.end(() => resolve()));
+    await this.server.closeLog();
   }
 
   private async terminate(signal: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
+    if (!this.running) return;
     this.expectedExit = true;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), EXIT_TIMEOUT_MS);
-    await exited;
-    clearTimeout(timer);
+    await this.server.signalAndWait(signal);
   }
 
-  private async waitUntilHealthy(child: ChildProcess): Promise<void> {
-    let exited: string | undefined;
-    child.once('exit', (code, signal) => {
-      exited = `the API exited early (code ${code}, signal ${signal})`;
-    });
+  private async waitUntilHealthy(): Promise<void> {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     let lastProblem = 'no answer yet';
     while (Date.now() < deadline) {
-      if (exited) throw new Error(exited);
+      const exited = this.server.exitDescription();
+      if (exited) throw new Error(`the API ${exited} early`);
       try {
         const res = await fetch(`${this.baseUrl}/api/health`, {
           signal: AbortSignal.timeout(2_000),

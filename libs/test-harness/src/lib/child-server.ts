@@ -10,11 +10,13 @@ export interface ChildServerOptions {
   /** Where stdout and stderr go, appended across restarts. */
   logFile: string;
   spawnOptions?: SpawnOptions;
+  /** How long a signalled process may take to exit before SIGKILL (default 30 s). */
+  exitTimeoutMs?: number;
 }
 
 /**
- * A server binary run as a child process that a test stops, kills and starts again: the part
- * the PostgreSQL and Redis helpers share. Readiness is the caller's business.
+ * A server run as a child process that a test stops, kills and starts again: the part the
+ * API, PostgreSQL and Redis helpers share. Readiness is the caller's business.
  */
 export class ChildServer {
   private child: ChildProcess | null = null;
@@ -46,7 +48,7 @@ export class ChildServer {
     return `exited (code ${child.exitCode}, signal ${child.signalCode})`;
   }
 
-  spawn(): void {
+  spawn(): ChildProcess {
     if (this.running) throw new Error(`${this.options.command} is already running`);
     const child = spawn(this.options.command, this.options.args, {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,15 +69,19 @@ export class ChildServer {
         if (this.running) this.child?.kill('SIGKILL');
       });
     }
+    return child;
   }
 
-  /** Sends `signal` and waits for the exit; SIGKILL when it takes longer than 30 s. */
+  /** Sends `signal` and waits for the exit; SIGKILL when it takes longer than exitTimeoutMs. */
   async signalAndWait(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     if (!child || !this.running) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), EXIT_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => child.kill('SIGKILL'),
+      this.options.exitTimeoutMs ?? EXIT_TIMEOUT_MS,
+    );
     await exited;
     clearTimeout(timer);
   }
