@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+// Type-only, so erased when the relay is transpiled to plain JavaScript (compileRelay).
+import type { Message } from '@chat/shared-types';
 import { Server, type Socket } from 'socket.io';
 import type { RelayCommands } from '../lib/protocol';
 import { serveRpc } from '../lib/rpc';
@@ -19,22 +21,12 @@ interface Handshake {
   rooms: string[];
 }
 
-interface RelayMessage {
-  id: string;
-  chatId: string;
-  senderId: string;
-  senderName: string;
-  content: string;
-  clientId: string;
-  createdAt: string;
-}
-
 type AckFn = (answer: unknown) => void;
 
 const LOG_PER_CHAT = 20_000;
 const MAX_PAYLOAD_BYTES = 64 * 1024;
 
-const logs = new Map<string, RelayMessage[]>();
+const logs = new Map<string, Message[]>();
 let nextId = 0;
 
 const http = createServer();
@@ -66,7 +58,7 @@ io.on('connection', (socket: Socket) => {
     if (!socket.rooms.has(chatId)) {
       return ack({ ok: false, error: { code: 'forbidden', message: 'not a member' } });
     }
-    const message: RelayMessage = {
+    const message: Message = {
       id: String(++nextId),
       chatId,
       senderId: user.id,
@@ -90,7 +82,7 @@ io.on('connection', (socket: Socket) => {
     }
     const max = typeof limit === 'number' ? limit : 50;
     const log = logs.get(chatId) ?? [];
-    let page: RelayMessage[];
+    let page: Message[];
     let hasMore: boolean;
     if (typeof after === 'string') {
       const from = firstAbove(log, Number(after));
@@ -108,7 +100,7 @@ io.on('connection', (socket: Socket) => {
 });
 
 /** Index of the first message with an id above `id` (logs are in id order). */
-function firstAbove(log: RelayMessage[], id: number): number {
+function firstAbove(log: Message[], id: number): number {
   let low = 0;
   let high = log.length;
   while (low < high) {
