@@ -1,4 +1,4 @@
-import { localPostgresAdminUrl, type TestApiRun } from '@chat/test-harness';
+import { localPostgresAdminUrl } from '@chat/test-harness';
 import type { ClientConfig } from 'pg';
 
 /** Environment variables through which global setup hands the running API to the tests. */
@@ -18,19 +18,6 @@ export const E2E_LIMITS = {
   messageBurst: 60,
   presenceGraceMs: 300,
 } as const;
-
-interface GlobalWithRun {
-  __API_E2E_RUN__?: TestApiRun;
-}
-
-/** Setup and teardown run in the same process: teardown finds the run here. */
-export function setE2eRun(run: TestApiRun): void {
-  (globalThis as GlobalWithRun).__API_E2E_RUN__ = run;
-}
-
-export function getE2eRun(): TestApiRun | undefined {
-  return (globalThis as GlobalWithRun).__API_E2E_RUN__;
-}
 
 /** The PostgreSQL server (trust auth) on which global setup made the run's database. */
 export function adminClientConfig(): ClientConfig {

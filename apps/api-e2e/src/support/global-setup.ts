@@ -1,6 +1,6 @@
 import './workspace-paths';
-import { startTestApi } from '@chat/test-harness';
-import { E2E_ENV, E2E_LIMITS, setE2eRun } from './e2e-state';
+import { keepRun, startTestApi } from '@chat/test-harness';
+import { E2E_ENV, E2E_LIMITS } from './e2e-state';
 
 /** The built API on a fresh database, with the limits the rate-limit tests expect. */
 export default async function globalSetup(): Promise<void> {
@@ -17,7 +17,7 @@ export default async function globalSetup(): Promise<void> {
       PRESENCE_GRACE_MS: String(E2E_LIMITS.presenceGraceMs),
     },
   });
-  setE2eRun(run);
+  keepRun('api-e2e', run);
   run.api.onUnexpectedExit = (description) => console.error(`\napi-e2e: mid-run, ${description}`);
 
   process.env[E2E_ENV.baseUrl] = run.api.baseUrl;

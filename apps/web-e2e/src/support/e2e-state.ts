@@ -1,20 +1,5 @@
-import type { TestApiRun } from '@chat/test-harness';
-
 /** The environment variable through which global setup hands the app's address to the tests. */
 export const E2E_BASE_URL = 'E2E_WEB_URL';
-
-interface GlobalWithRun {
-  __WEB_E2E_RUN__?: TestApiRun;
-}
-
-/** Setup and teardown run in the same process: teardown finds the run here. */
-export function setE2eRun(run: TestApiRun): void {
-  (globalThis as GlobalWithRun).__WEB_E2E_RUN__ = run;
-}
-
-export function getE2eRun(): TestApiRun | undefined {
-  return (globalThis as GlobalWithRun).__WEB_E2E_RUN__;
-}
 
 /** The address of the API (which also serves the web app), as global setup started it. */
 export function baseUrl(): string {

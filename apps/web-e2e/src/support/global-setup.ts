@@ -1,9 +1,9 @@
 import './workspace-paths';
-import { startTestApi, WORKSPACE_ROOT } from '@chat/test-harness';
+import { keepRun, startTestApi, WORKSPACE_ROOT } from '@chat/test-harness';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { E2E_BASE_URL, setE2eRun } from './e2e-state';
+import { E2E_BASE_URL } from './e2e-state';
 
 const WEB_INDEX = join(WORKSPACE_ROOT, 'dist/apps/web/browser/index.html');
 
@@ -17,7 +17,7 @@ export default async function globalSetup(): Promise<void> {
     name: 'web-e2e',
     env: { JWT_SECRET: randomBytes(36).toString('base64url') },
   });
-  setE2eRun(run);
+  keepRun('web-e2e', run);
   run.api.onUnexpectedExit = (description) => console.error(`\nweb-e2e: mid-run, ${description}`);
 
   process.env[E2E_BASE_URL] = run.api.baseUrl;

@@ -1,7 +1,7 @@
 import './workspace-paths';
-import { getE2eRun } from './e2e-state';
+import { cleanUpKeptRun } from '@chat/test-harness';
 
 /** Stops the API, then drops the database (or removes the embedded data folder) it used. */
 export default async function globalTeardown(): Promise<void> {
-  await getE2eRun()?.cleanUp();
+  await cleanUpKeptRun('web-e2e');
 }

@@ -73,3 +73,24 @@ async function embeddedDataDir(): Promise<string> {
   await chmod(dir, 0o755);
   return dir;
 }
+
+const KEPT_RUNS = Symbol.for('@chat/test-harness kept runs');
+
+function keptRuns(): Map<string, TestApiRun> {
+  const holder = globalThis as { [KEPT_RUNS]?: Map<string, TestApiRun> };
+  return (holder[KEPT_RUNS] ??= new Map());
+}
+
+/**
+ * Jest runs a config's global setup and teardown in one process: setup keeps its run under
+ * the suite's name, and teardown (cleanUpKeptRun) stops the API and drops its database.
+ */
+export function keepRun(name: string, run: TestApiRun): void {
+  keptRuns().set(name, run);
+}
+
+export async function cleanUpKeptRun(name: string): Promise<void> {
+  const run = keptRuns().get(name);
+  keptRuns().delete(name);
+  await run?.cleanUp();
+}
