@@ -1,5 +1,6 @@
 export * from './lib/api-process';
 export * from './lib/child-server';
+export * from './lib/items';
 export * from './lib/ports';
 export * from './lib/postgres';
 export * from './lib/postgres-server';

@@ -52,3 +52,13 @@ export function testUserOf(result: AuthResult, password: string): TestUser {
     token: result.accessToken,
   };
 }
+
+/**
+ * `N` values of `T` as a tuple when `N` is a literal (`T[]` otherwise), so that
+ * `const [a, b] = await registerUsers(2)` gives two users, not two maybe-users.
+ */
+export type Tuple<T, N extends number, R extends T[] = []> = number extends N
+  ? T[]
+  : R['length'] extends N
+    ? R
+    : Tuple<T, N, [...R, T]>;
