@@ -23,8 +23,10 @@ describe('parseSendMessage', () => {
 
   it('names every failing field, as the validation pipe does', () => {
     expect(problem({ chatId: 42, content: '   ', clientId: 'nope', senderId: 'x' })).toBe(
-      'property senderId should not exist; chatId must be a string; ' +
-        'content must be 1-4000 characters after trimming; clientId must be a UUID',
+      'property senderId should not exist; ' +
+        'chatId must be a string of 1-200 characters without NUL; ' +
+        'content must be a string of 1-4000 characters after trimming, without NUL; ' +
+        'clientId must be a UUID',
     );
   });
 
@@ -32,12 +34,18 @@ describe('parseSendMessage', () => {
     [null, 'payload must be an object'],
     [['all', 'hi', clientId], 'payload must be an object'],
     ['hello', 'payload must be an object'],
-    [{ chatId: '', content: 'hi', clientId }, 'chatId must be 1-200 characters'],
-    [{ chatId: 'x'.repeat(201), content: 'hi', clientId }, 'chatId must be 1-200 characters'],
-    [{ chatId: 'a\u0000b', content: 'hi', clientId }, 'chatId must not contain NUL characters'],
-    [{ chatId: 'all', content: { length: 2 }, clientId }, 'content must be a string'],
-    [{ chatId: 'all', content: 'x'.repeat(4001), clientId }, 'content must be 1-4000'],
-    [{ chatId: 'all', content: 'a\u0000', clientId }, 'content must not contain NUL characters'],
+    [{ chatId: '', content: 'hi', clientId }, 'chatId must be a string of 1-200'],
+    [{ chatId: 'x'.repeat(201), content: 'hi', clientId }, 'chatId must be a string of 1-200'],
+    [
+      { chatId: 'a\u0000b', content: 'hi', clientId },
+      'chatId must be a string of 1-200 characters without NUL',
+    ],
+    [{ chatId: 'all', content: { length: 2 }, clientId }, 'content must be a string of 1-4000'],
+    [{ chatId: 'all', content: 'x'.repeat(4001), clientId }, 'content must be a string of 1-4000'],
+    [
+      { chatId: 'all', content: 'a\u0000', clientId },
+      'content must be a string of 1-4000 characters after trimming, without NUL',
+    ],
     [{ chatId: 'all', content: 'hi' }, 'clientId must be a UUID'],
   ])('refuses %j', (data, message) => {
     expect(problem(data)).toContain(message);
@@ -48,7 +56,7 @@ describe('parseSendMessage', () => {
       '😀'.repeat(4000),
     );
     expect(problem({ chatId: 'all', content: '𝕏'.repeat(4001), clientId })).toContain(
-      'content must be 1-4000',
+      'content must be a string of 1-4000',
     );
   });
 

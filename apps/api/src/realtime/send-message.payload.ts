@@ -1,15 +1,21 @@
-import { LIMITS, NO_NUL_PATTERN, type SendMessageRequest } from '@chat/shared-types';
-import { isUUID, length } from 'class-validator';
+import {
+  isChatId,
+  isClientId,
+  isMessageContent,
+  type SendMessageRequest,
+} from '@chat/shared-types';
 import { AppError } from '../common/app-error';
+import { CHAT_ID_RULE } from '../common/decorators/is-chat-id.decorator';
+import { CLIENT_ID_RULE } from '../common/decorators/is-client-id.decorator';
+import { CONTENT_RULE } from '../common/decorators/is-message-content.decorator';
 
 const FIELDS = new Set(['chatId', 'content', 'clientId']);
 
 /**
- * `message:send`'s payload, checked by hand with exactly the rules of SendMessageEventDto
- * (which stays the documented shape, and what the REST route validates with): the hot path
- * skips class-transformer and class-validator's metadata walk, but uses the same checks
- * (`length` counts characters as the DTO's @Length does: a 4-byte emoji is one). Each failing field is named,
- * as createValidationPipe() does; `content` comes back trimmed.
+ * `message:send`'s payload, checked by hand: the hot path skips class-transformer and
+ * class-validator's metadata walk, but calls the contract's rules that SendMessageDto's
+ * decorators call, and words each failing field as createValidationPipe() does
+ * (send-message.rules.spec.ts holds the two to the same verdicts). `content` comes back trimmed.
  */
 export function parseSendMessage(data: unknown): SendMessageRequest {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
@@ -23,22 +29,15 @@ export function parseSendMessage(data: unknown): SendMessageRequest {
   const { chatId, clientId } = payload;
   const content = typeof payload['content'] === 'string' ? payload['content'].trim() : undefined;
 
-  if (typeof chatId !== 'string') problems.push('chatId must be a string');
-  else if (!length(chatId, 1, 200)) {
-    problems.push('chatId must be 1-200 characters');
-  } else if (!NO_NUL_PATTERN.test(chatId)) problems.push('chatId must not contain NUL characters');
+  const validChatId = isChatId(chatId);
+  const validContent = isMessageContent(content);
+  const validClientId = isClientId(clientId);
+  if (!validChatId) problems.push(`chatId ${CHAT_ID_RULE}`);
+  if (!validContent) problems.push(`content ${CONTENT_RULE}`);
+  if (!validClientId) problems.push(`clientId ${CLIENT_ID_RULE}`);
 
-  if (content === undefined) problems.push('content must be a string');
-  else if (!length(content, LIMITS.contentMin, LIMITS.contentMax)) {
-    problems.push(
-      `content must be ${LIMITS.contentMin}-${LIMITS.contentMax} characters after trimming`,
-    );
-  } else if (!NO_NUL_PATTERN.test(content)) {
-    problems.push('content must not contain NUL characters');
+  if (problems.length === 0 && validChatId && validContent && validClientId) {
+    return { chatId, content, clientId };
   }
-
-  if (!isUUID(clientId, 'all')) problems.push('clientId must be a UUID');
-
-  if (problems.length > 0) throw new AppError('invalid', problems.join('; '));
-  return { chatId: chatId as string, content: content as string, clientId: clientId as string };
+  throw new AppError('invalid', problems.join('; '));
 }

@@ -17,14 +17,3 @@ describe('directChatId', () => {
     expect(isDirectChatId(`dm:${a}:${b}:x`)).toBe(false);
   });
 });
-
-describe('isMessageId', () => {
-  it('accepts positive integers that fit a bigint, and nothing else', async () => {
-    const { isMessageId } = await import('./limits');
-    expect(isMessageId('1')).toBe(true);
-    expect(isMessageId('9223372036854775807')).toBe(true);
-    expect(isMessageId('9223372036854775808')).toBe(false);
-    expect(isMessageId('9999999999999999999')).toBe(false);
-    for (const bad of ['0', '-1', '01', '1.5', '', ' 1', 1]) expect(isMessageId(bad)).toBe(false);
-  });
-});

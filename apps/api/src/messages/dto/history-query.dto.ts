@@ -1,9 +1,11 @@
-import { LIMITS, NO_NUL_PATTERN, type HistoryQuery, type HistoryRequest } from '@chat/shared-types';
+import { LIMITS, type HistoryQuery, type HistoryRequest } from '@chat/shared-types';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsChatId } from '../../common/decorators/is-chat-id.decorator';
 import { IsMessageId } from '../../common/decorators/is-message-id.decorator';
 
-export class HistoryQueryDto implements HistoryQuery {
+/** What GET …/messages and `chat:history` both take. */
+class HistoryPageRequest {
   /** Messages older than this id (paging back) */
   @IsOptional()
   @IsMessageId()
@@ -16,30 +18,19 @@ export class HistoryQueryDto implements HistoryQuery {
 
   /** 1-100, default 50 */
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(LIMITS.pageMax)
   limit?: number;
 }
 
-export class HistoryEventDto implements HistoryRequest {
-  @IsString()
-  @Length(1, 200)
-  @Matches(NO_NUL_PATTERN, { message: 'chatId must not contain NUL characters' })
+export class HistoryQueryDto extends HistoryPageRequest implements HistoryQuery {
+  // A query string is text; a socket's `limit` must already be a number.
+  @Type(() => Number)
+  declare limit?: number;
+}
+
+export class HistoryEventDto extends HistoryPageRequest implements HistoryRequest {
+  @IsChatId()
   chatId!: string;
-
-  @IsOptional()
-  @IsMessageId()
-  before?: string;
-
-  @IsOptional()
-  @IsMessageId()
-  after?: string;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(LIMITS.pageMax)
-  limit?: number;
 }

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
-import { LIMITS, LOGIN_PATTERN } from '@chat/shared-types';
+import { LIMITS, LOGIN_PATTERN, textLength } from '@chat/shared-types';
 import { finalize } from 'rxjs';
 import { AuthService } from '../../../core/auth/auth.service';
 import { describeHttpError } from '../../../core/http-error';
@@ -53,17 +53,17 @@ export class AuthPage {
       case 'fullName':
         if (!registering) return null;
         if (!value) return 'Enter your name as others will see it.';
-        if (value.length > LIMITS.fullNameMax) {
+        if (textLength(value) > LIMITS.fullNameMax) {
           return `At most ${LIMITS.fullNameMax} characters.`;
         }
         return null;
       case 'password': {
         const password = control.value;
         if (!password) return 'Enter your password.';
-        if (registering && password.length < LIMITS.passwordMin) {
+        if (registering && textLength(password) < LIMITS.passwordMin) {
           return `At least ${LIMITS.passwordMin} characters.`;
         }
-        if (password.length > LIMITS.passwordMax) {
+        if (textLength(password) > LIMITS.passwordMax) {
           return `At most ${LIMITS.passwordMax} characters.`;
         }
         return null;

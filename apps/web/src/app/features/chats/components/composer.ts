@@ -8,7 +8,7 @@ import {
   output,
   viewChild,
 } from '@angular/core';
-import { LIMITS } from '@chat/shared-types';
+import { LIMITS, textLength } from '@chat/shared-types';
 
 /** Show how many characters are left once this close to the limit. */
 export const COUNTER_FROM = LIMITS.contentMax - 500;
@@ -35,7 +35,8 @@ export class Composer {
 
   protected readonly max = LIMITS.contentMax;
   protected readonly text = linkedSignal(() => this.drafts.get(this.chatId()) ?? '');
-  protected readonly length = computed(() => this.text().trim().length);
+  /** Characters as the server counts them: a 4-byte emoji is one. */
+  protected readonly length = computed(() => textLength(this.text().trim()));
   protected readonly remaining = computed(() => LIMITS.contentMax - this.length());
   protected readonly showCounter = computed(() => this.length() >= COUNTER_FROM);
   protected readonly tooLong = computed(() => this.remaining() < 0);

@@ -1,28 +1,18 @@
-import { TestBed } from '@angular/core/testing';
 import type { HistoryPage } from '@chat/shared-types';
-import {
-  BOB,
-  DM_BOB,
-  ME,
-  message,
-  setUpChatTesting,
-  settle,
-  type ChatTestContext,
-} from '../../../../testing/chat-testing';
-import { MessagesStore } from './messages.store';
-import { SendQueue } from './send-queue.service';
+import { BOB, DM_BOB, ME, message, settle } from '../../../../testing/chat-testing';
+import { setUpMessaging, type MessagingTestContext } from '../../../../testing/messaging-testing';
+import type { MessagesStore } from './messages.store';
 
 describe('MessagesStore (history and catch-up)', () => {
-  let ctx: ChatTestContext;
+  let ctx: MessagingTestContext;
   let store: MessagesStore;
-  const historyUrl = `/api/chats/${encodeURIComponent(DM_BOB)}/messages`;
   const shown = () =>
     store
       .conversation(DM_BOB, ME)()
       .map((entry) => entry.content);
 
   function answer(page: HistoryPage): string {
-    const [request] = ctx.http.match((r) => r.url === historyUrl);
+    const [request] = ctx.historyRequests(DM_BOB);
     if (!request) throw new Error('no history request');
     const after = request.request.params.get('after') ?? '';
     request.flush(page);
@@ -30,10 +20,8 @@ describe('MessagesStore (history and catch-up)', () => {
   }
 
   beforeEach(() => {
-    ctx = setUpChatTesting([SendQueue, MessagesStore]);
-    store = TestBed.inject(MessagesStore);
-    ctx.chatSocket.connect('token-1');
-    ctx.socket.serverAccepts();
+    ctx = setUpMessaging();
+    store = ctx.store;
   });
 
   afterEach(() => localStorage.clear());

@@ -1,19 +1,11 @@
-import { TestBed } from '@angular/core/testing';
 import { LIMITS, type HistoryPage, type Message } from '@chat/shared-types';
-import {
-  BOB,
-  DM_BOB,
-  ME,
-  message,
-  setUpChatTesting,
-  settle,
-  type ChatTestContext,
-} from '../../../../testing/chat-testing';
-import { MessagesStore } from './messages.store';
-import { RATE_LIMIT_RETRY_MS, SendQueue } from './send-queue.service';
+import { BOB, DM_BOB, ME, message, settle } from '../../../../testing/chat-testing';
+import { setUpMessaging, type MessagingTestContext } from '../../../../testing/messaging-testing';
+import type { MessagesStore } from './messages.store';
+import { RATE_LIMIT_RETRY_MS, type SendQueue } from './send-queue.service';
 
 describe('SendQueue (optimistic sending)', () => {
-  let ctx: ChatTestContext;
+  let ctx: MessagingTestContext;
   let queue: SendQueue;
   let store: MessagesStore;
 
@@ -24,19 +16,12 @@ describe('SendQueue (optimistic sending)', () => {
     message(DM_BOB, ME, { content, clientId });
 
   function answerHistory(page: HistoryPage): void {
-    for (const request of ctx.http.match(
-      (r) => r.url === `/api/chats/${encodeURIComponent(DM_BOB)}/messages`,
-    )) {
-      request.flush(page);
-    }
+    for (const request of ctx.historyRequests(DM_BOB)) request.flush(page);
   }
 
   beforeEach(async () => {
-    ctx = setUpChatTesting([SendQueue, MessagesStore]);
-    queue = TestBed.inject(SendQueue);
-    store = TestBed.inject(MessagesStore);
-    ctx.chatSocket.connect('token-1');
-    ctx.socket.serverAccepts();
+    ctx = setUpMessaging();
+    ({ queue, store } = ctx);
     answerHistory({ messages: [], hasMore: false });
     const opened = store.open(DM_BOB);
     answerHistory({ messages: [message(DM_BOB, BOB, { content: 'hi Ada' })], hasMore: false });
@@ -193,5 +178,11 @@ describe('SendQueue (optimistic sending)', () => {
     expect(queue.send(DM_BOB, 'x'.repeat(LIMITS.contentMax + 1))).toMatchObject({ ok: false });
     expect(sends()).toHaveLength(0);
     expect(queue.outgoing()).toHaveLength(0);
+  });
+
+  it(`sends ${LIMITS.contentMax} emoji, which the server counts as ${LIMITS.contentMax} characters`, () => {
+    expect(queue.send(DM_BOB, '😀'.repeat(LIMITS.contentMax + 1))).toMatchObject({ ok: false });
+    expect(queue.send(DM_BOB, '😀'.repeat(LIMITS.contentMax))).toMatchObject({ ok: true });
+    expect(sends()).toHaveLength(1);
   });
 });

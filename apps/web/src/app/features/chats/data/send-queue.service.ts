@@ -1,6 +1,12 @@
 import { Injectable, OnDestroy, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { LIMITS, type ErrorCode, type Message } from '@chat/shared-types';
+import {
+  isMessageContent,
+  LIMITS,
+  textLength,
+  type ErrorCode,
+  type Message,
+} from '@chat/shared-types';
 import { Subject } from 'rxjs';
 import { SessionStore } from '../../../core/auth/session.store';
 import { ChatSocketService } from '../../../core/realtime/chat-socket.service';
@@ -27,14 +33,12 @@ export type SendResult = { ok: true; message: OutgoingMessage } | { ok: false; e
 export const RATE_LIMIT_RETRY_MS = 3_000;
 export const UNANSWERED_RETRY_MS = 5_000;
 
-/** Content as it will be stored: trimmed, 1-4000 characters. */
+/** Why the server would refuse `content`, in the user's words; null when it would accept it. */
 export function validateContent(content: string): string | null {
-  const trimmed = content.trim();
-  if (trimmed.length < LIMITS.contentMin) return 'Write something first.';
-  if (trimmed.length > LIMITS.contentMax) {
-    return `Messages can be at most ${LIMITS.contentMax} characters.`;
-  }
-  return null;
+  const length = textLength(content.trim());
+  if (length < LIMITS.contentMin) return 'Write something first.';
+  if (length > LIMITS.contentMax) return `Messages can be at most ${LIMITS.contentMax} characters.`;
+  return isMessageContent(content) ? null : 'Messages cannot contain NUL characters.';
 }
 
 /**

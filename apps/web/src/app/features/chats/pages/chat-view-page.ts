@@ -15,6 +15,7 @@ import { RouterLink } from '@angular/router';
 import { GLOBAL_CHAT_ID } from '@chat/shared-types';
 import { SessionStore } from '../../../core/auth/session.store';
 import { Avatar } from '../../../shared/avatar';
+import { BackToChats } from '../../../shared/back-to-chats';
 import { Composer } from '../components/composer';
 import { MessageList } from '../components/message-list';
 import { ChatsStore } from '../data/chats.store';
@@ -26,7 +27,7 @@ import { UnreadService } from '../data/unread.service';
 /** One open chat (/chats/:id): header, conversation, composer. */
 @Component({
   selector: 'app-chat-view-page',
-  imports: [RouterLink, Avatar, MessageList, Composer],
+  imports: [RouterLink, Avatar, BackToChats, MessageList, Composer],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './chat-view-page.html',
   styleUrl: './chat-view-page.css',

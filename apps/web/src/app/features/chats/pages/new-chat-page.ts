@@ -8,7 +8,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { Router, RouterLink } from '@angular/router';
+import { Router } from '@angular/router';
 import { LIMITS, type User } from '@chat/shared-types';
 import {
   Subject,
@@ -22,6 +22,7 @@ import {
 } from 'rxjs';
 import { describeHttpError } from '../../../core/http-error';
 import { Avatar } from '../../../shared/avatar';
+import { BackToChats } from '../../../shared/back-to-chats';
 import { ChatsApiService } from '../data/chats-api.service';
 import { ChatsStore } from '../data/chats.store';
 
@@ -33,7 +34,7 @@ type PeopleState =
 /** The people the user has no direct chat with yet; picking one opens a chat with them. */
 @Component({
   selector: 'app-new-chat-page',
-  imports: [Avatar, RouterLink],
+  imports: [Avatar, BackToChats],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: { '(keydown.escape)': 'close()' },
   templateUrl: './new-chat-page.html',
