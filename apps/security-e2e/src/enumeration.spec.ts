@@ -1,3 +1,4 @@
+import { itemAt } from '@chat/test-harness';
 import { useApi } from './support/api';
 import { http, type HttpResult } from './support/http';
 import { itKeepsSecretsOutOfTheLog } from './support/log-check';
@@ -48,7 +49,7 @@ describe('Enumeration: unknown login vs wrong password', () => {
     // Warm-up (JIT, connection pool, bcrypt threads), not measured.
     for (let i = 0; i < 2; i++) {
       await attempt(uniqueLogin(), '127.0.8.1');
-      await attempt(users[ROUNDS * SAMPLES + i].login, '127.0.8.1');
+      await attempt(itemAt(users, ROUNDS * SAMPLES + i).login, '127.0.8.1');
     }
 
     /** One round: each existing login once, each paired with an unknown one right before or after. */
@@ -60,14 +61,14 @@ describe('Enumeration: unknown login vs wrong password', () => {
         const from = `127.0.8.${2 + round}`;
         const pair = [
           async () => unknown.push(await attempt(uniqueLogin(), from)),
-          async () => wrong.push(await attempt(users[round * SAMPLES + i].login, from)),
+          async () => wrong.push(await attempt(itemAt(users, round * SAMPLES + i).login, from)),
         ];
         if (i % 2 === 1) pair.reverse();
         for (const run of pair) await run();
       }
       const times = (answers: HttpResult[]) => answers.map((res) => res.ms);
-      const medians = [median(times(unknown)), median(times(wrong))];
-      const paired = median(unknown.map((res, i) => wrong[i].ms - res.ms));
+      const medians = [median(times(unknown)), median(times(wrong))] as const;
+      const paired = median(unknown.map((res, i) => itemAt(wrong, i).ms - res.ms));
       return { unknown, wrong, medians, gap: Math.abs(medians[0] - medians[1]), paired };
     };
 
@@ -76,12 +77,13 @@ describe('Enumeration: unknown login vs wrong password', () => {
     // ROUNDS rounds are measured, and the first within the limit ends the measurement.
     const rounds: Awaited<ReturnType<typeof measure>>[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      rounds.push(await measure(round));
-      if (rounds[round].gap <= MAX_MEDIAN_GAP_MS) break;
+      const measured = await measure(round);
+      rounds.push(measured);
+      if (measured.gap <= MAX_MEDIAN_GAP_MS) break;
     }
-    const final = rounds[rounds.length - 1];
+    const final = itemAt(rounds, -1);
 
-    const reference = final.unknown[0];
+    const reference = itemAt(final.unknown, 0);
     for (const [kind, answers] of [
       ['unknown login', rounds.flatMap((r) => r.unknown)],
       ['wrong password', rounds.flatMap((r) => r.wrong)],
@@ -117,23 +119,26 @@ describe('Enumeration: unknown login vs wrong password', () => {
       'the 429 after 10 failures: an existing login vs an unknown one',
       'the same status and body',
     );
-    const known = users[ROUNDS * SAMPLES + 2].login;
+    const known = itemAt(users, ROUNDS * SAMPLES + 2).login;
     const unknownLogin = uniqueLogin();
-    const last: Record<string, HttpResult> = {};
-    for (const loginName of [known, unknownLogin]) {
+    /** The answer to the 11th failed login in a row. */
+    const eleventhAnswer = async (loginName: string): Promise<HttpResult> => {
+      const answers: HttpResult[] = [];
       for (let i = 0; i < 11; i++) {
-        last[loginName] = await http(api, '/api/auth/login', {
-          json: { login: loginName, password: uniquePassword() },
-          from: `127.0.8.${10 + i}`,
-        });
+        answers.push(
+          await http(api, '/api/auth/login', {
+            json: { login: loginName, password: uniquePassword() },
+            from: `127.0.8.${10 + i}`,
+          }),
+        );
       }
-    }
-    for (const res of Object.values(last)) vector.saw(`${res.status}`, res.status === 429);
-    vector.require(last[known].status === 429, `known login → ${last[known].status}`);
-    vector.require(
-      last[known].text === last[unknownLogin].text,
-      `${last[known].text} ≠ ${last[unknownLogin].text}`,
-    );
+      return itemAt(answers, -1);
+    };
+    const lastKnown = await eleventhAnswer(known);
+    const lastUnknown = await eleventhAnswer(unknownLogin);
+    for (const res of [lastKnown, lastUnknown]) vector.saw(`${res.status}`, res.status === 429);
+    vector.require(lastKnown.status === 429, `known login → ${lastKnown.status}`);
+    vector.require(lastKnown.text === lastUnknown.text, `${lastKnown.text} ≠ ${lastUnknown.text}`);
     vector.finish();
   });
 

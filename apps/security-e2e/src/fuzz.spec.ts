@@ -1,4 +1,5 @@
 import { GLOBAL_CHAT_ID } from '@chat/shared-types';
+import { itemAt } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { useApi, type SecurityApi } from './support/api';
@@ -33,7 +34,8 @@ function prng(seed: number): () => number {
 }
 
 const random = prng(SEED);
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+// In range, as 0 <= random() < 1 (and a picked value may be anything, undefined too).
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const int = (max: number) => Math.floor(random() * max);
 
 const nestedArrays = (depth: number): unknown =>
@@ -274,14 +276,13 @@ describe('Fuzzing: malformed frames', () => {
       );
       for (const [i, result] of results.entries()) {
         clientFrames += 1;
-        const known = isClientEvent(batch[i].event);
+        const { event, args } = itemAt(batch, i);
+        const known = isClientEvent(event);
         const outcome = known ? ackOutcome(result) : 'unknown event (no ack expected)';
         vector.saw(outcome, typeof result !== 'string' && !result.ok);
         acks.set(outcome, (acks.get(outcome) ?? 0) + 1);
         if (known && result === 'timeout') {
-          vector.problem(
-            `no ack in 5 s for ${batch[i].event} ${JSON.stringify(batch[i].args).slice(0, 120)}`,
-          );
+          vector.problem(`no ack in 5 s for ${event} ${JSON.stringify(args).slice(0, 120)}`);
         }
       }
       if (clientFrames % 1_000 === 0 && !(await checkAlive(api, vector, `${clientFrames} events`)))

@@ -110,7 +110,7 @@ describe('Browser headers', () => {
         continue;
       }
       const inline = [...res.text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)].filter(
-        ([, attributes, body]) => !/\bsrc\s*=/.test(attributes) && body.trim().length > 0,
+        ([, attributes = '', body = '']) => !/\bsrc\s*=/.test(attributes) && body.trim().length > 0,
       );
       for (const [tag] of inline) vector.problem(`${path}: inline script ${tag.slice(0, 120)}`);
       const handlers = res.text.match(/\son[a-z]+\s*=\s*["'][^"']*["']/gi) ?? [];

@@ -199,7 +199,7 @@ describe('Hostile input', () => {
         from,
       );
       const ack =
-        typeof answer === 'string' ? (JSON.parse(answer.slice(3)) as AckResult[])[0] : 'timeout';
+        typeof answer === 'string' ? (JSON.parse(answer.slice(3)) as [AckResult])[0] : 'timeout';
       vector.saw(ackOutcome(ack), isAckError(ack, 'invalid'));
       vector.require(isAckError(ack, 'invalid'), `socket, deep ${label} → ${JSON.stringify(ack)}`);
     }

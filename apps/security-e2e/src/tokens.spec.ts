@@ -73,9 +73,8 @@ describe('Tokens', () => {
     const outcome = await handshake(openSocket(api, { token: alice.token }));
     vector.saw(outcome.ok ? 'session' : `connect_error ${outcome.error}`, false);
     vector.require(outcome.ok, `handshake → ${JSON.stringify(outcome)}`);
-    const header = JSON.parse(
-      Buffer.from(alice.token.split('.')[0], 'base64url').toString(),
-    ) as Claims;
+    const [headerPart = ''] = alice.token.split('.');
+    const header = JSON.parse(Buffer.from(headerPart, 'base64url').toString()) as Claims;
     const claims = decodeClaims(alice.token);
     vector.require(header['alg'] === 'HS256', `issued with alg ${String(header['alg'])}`);
     vector.require(typeof claims['exp'] === 'number', 'issued without exp');
@@ -244,8 +243,8 @@ describe('Tokens', () => {
       'the other session’s socket heard nothing after the logout',
     );
     for (const [i, events] of heard.entries()) {
-      const late = events.filter((e) => JSON.stringify(e.args).includes(probe));
-      if (late.length > 0) vector.leak(`revoked socket ${i} heard ${late[0].event} after logout`);
+      const late = events.find((e) => JSON.stringify(e.args).includes(probe));
+      if (late) vector.leak(`revoked socket ${i} heard ${late.event} after logout`);
     }
     const reconnect = await handshake(openSocket(api, { token: user.token }));
     vector.saw(

@@ -21,9 +21,11 @@ describe('messages that look like HTML or script', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    sessions = [await BrowserSession.open(browser), await BrowserSession.open(browser)];
-    chloeUi = new ChatUi(sessions[0].page);
-    malloryUi = new ChatUi(sessions[1].page);
+    const chloeSession = await BrowserSession.open(browser);
+    const mallorySession = await BrowserSession.open(browser);
+    sessions = [chloeSession, mallorySession];
+    chloeUi = new ChatUi(chloeSession.page);
+    malloryUi = new ChatUi(mallorySession.page);
     await chloeUi.register(chloe);
     await malloryUi.register(mallory);
   });

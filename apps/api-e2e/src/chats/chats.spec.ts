@@ -5,6 +5,7 @@ import {
   GLOBAL_CHAT_TITLE,
   directChatId,
 } from '@chat/shared-types';
+import { itemAt } from '@chat/test-harness';
 import type { Response } from 'supertest';
 import { api, bearer, expectApiError, expectInvalid } from '../support/http';
 import {
@@ -64,7 +65,7 @@ describe('GET /api/chats', () => {
     const [a, b] = await registerUsers(2);
     const chats = await listChats(a);
 
-    const global = chats[0];
+    const global = itemAt(chats, 0);
     expect(Object.keys(global).sort()).toEqual(CHAT_KEYS);
     expect(global).toMatchObject({
       id: GLOBAL_CHAT_ID,
@@ -72,16 +73,16 @@ describe('GET /api/chats', () => {
       title: GLOBAL_CHAT_TITLE,
     });
     expect(typeof global.unreadCount).toBe('number');
-    const memberIds = chats[0].members.map((m) => m.id);
+    const memberIds = global.members.map((m) => m.id);
     expect(memberIds).toEqual(expect.arrayContaining([a.id, b.id]));
-    expect(chats[0].members.find((m) => m.id === b.id)).toEqual(member(b));
+    expect(global.members.find((m) => m.id === b.id)).toEqual(member(b));
 
     // A user who registers later is a member of the same chat, as seen by everyone.
     const late = await registerUser();
     const again = await listChats(a);
-    expect(again[0].id).toBe(GLOBAL_CHAT_ID);
-    expect(again[0].members.map((m) => m.id)).toContain(late.id);
-    expect((await listChats(late))[0].id).toBe(GLOBAL_CHAT_ID);
+    expect(itemAt(again, 0).id).toBe(GLOBAL_CHAT_ID);
+    expect(itemAt(again, 0).members.map((m) => m.id)).toContain(late.id);
+    expect(itemAt(await listChats(late), 0).id).toBe(GLOBAL_CHAT_ID);
   });
 
   it('orders the direct chats by latest activity, after the global chat', async () => {

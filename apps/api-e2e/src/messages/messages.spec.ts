@@ -1,4 +1,5 @@
 import { Message, directChatId } from '@chat/shared-types';
+import { itemAt } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { E2E_LIMITS } from '../support/e2e-state';
@@ -125,7 +126,7 @@ describe('POST /api/chats/:id/messages', () => {
     expect(stored.length + limited.length).toBe(attempts);
     expect(limited.length).toBeGreaterThan(0);
     expect(stored.length).toBeGreaterThanOrEqual(E2E_LIMITS.messageBurst);
-    expectApiError(limited[0], 429, 'rate_limited');
+    expectApiError(itemAt(limited, 0), 429, 'rate_limited');
 
     // Refused messages are not stored; after a pause the bucket has refilled a little.
     await sleep(500);
@@ -167,7 +168,7 @@ describe('GET /api/chats/:id/messages', () => {
     const hasMore = [page.hasMore];
     seen.unshift(...page.messages);
     while (page.hasMore) {
-      page = await historyPage(a, chatId, { limit: '50', before: page.messages[0].id });
+      page = await historyPage(a, chatId, { limit: '50', before: itemAt(page.messages, 0).id });
       hasMore.push(page.hasMore);
       seen.unshift(...page.messages);
       if (hasMore.length > 5) break;
@@ -177,21 +178,21 @@ describe('GET /api/chats/:id/messages', () => {
   });
 
   it('returns what came after a message with after, oldest first', async () => {
-    const all = await historyPage(a, chatId, { after: sent[99].id });
+    const all = await historyPage(a, chatId, { after: itemAt(sent, 99).id });
     expect(idsOf(all.messages)).toEqual(idsOf(sent.slice(100)));
     expect(all.hasMore).toBe(false);
 
-    const first = await historyPage(a, chatId, { after: sent[99].id, limit: '5' });
+    const first = await historyPage(a, chatId, { after: itemAt(sent, 99).id, limit: '5' });
     expect(idsOf(first.messages)).toEqual(idsOf(sent.slice(100, 105)));
     expect(first.hasMore).toBe(true);
 
-    const none = await historyPage(a, chatId, { after: sent[119].id });
+    const none = await historyPage(a, chatId, { after: itemAt(sent, 119).id });
     expect(none).toEqual({ messages: [], hasMore: false });
   });
 
   it('honours limit 1 and 100', async () => {
     const one = await historyPage(a, chatId, { limit: '1' });
-    expect(idsOf(one.messages)).toEqual([sent[119].id]);
+    expect(idsOf(one.messages)).toEqual([itemAt(sent, 119).id]);
     expect(one.hasMore).toBe(true);
 
     const hundred = await historyPage(a, chatId, { limit: '100' });
@@ -255,19 +256,19 @@ describe('chats a caller may not see', () => {
         await send(outsider, chatId, { content: 'let me in', clientId: randomUUID() }),
       );
     }
-    const page = await historyPage(a, targets[0][1]);
+    const page = await historyPage(a, itemAt(targets, 0)[1]);
     expect(page.messages.map((m) => m.content)).toEqual([secret]);
   });
 
   it('POST read answers 403 forbidden', async () => {
-    const lastId = (await historyPage(a, targets[0][1])).messages[0].id;
+    const lastId = itemAt((await historyPage(a, itemAt(targets, 0)[1])).messages, 0).id;
     for (const [, chatId] of targets) {
       expectForbidden(await markRead(outsider, chatId, { upToId: lastId }));
     }
   });
 
   it('the outsider does not list the chat', async () => {
-    const chat = await findChat(outsider, targets[0][1]);
+    const chat = await findChat(outsider, itemAt(targets, 0)[1]);
     expect(chat).toBeUndefined();
   });
 });

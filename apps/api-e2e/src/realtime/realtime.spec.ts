@@ -5,6 +5,7 @@ import {
   Message,
   User,
 } from '@chat/shared-types';
+import { itemAt } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import { ascending, expectMessage, historyPage, idsOf } from '../support/expectations';
 import { api, bearer } from '../support/http';
@@ -16,6 +17,7 @@ import {
   connectSession,
   connectSocket,
   disconnection,
+  connectSockets,
   emitAck,
   emitRaw,
   expectAckError,
@@ -87,9 +89,7 @@ describe('handshake', () => {
 describe('message:send and message:new', () => {
   it('acks the Message and delivers it to every tab of every member, but not to others', async () => {
     const { a, b, c, chatId } = await trio();
-    const [a1, a2, b1, b2, c1] = await Promise.all(
-      [a, a, b, b, c].map((user) => connectSocket(user.token)),
-    );
+    const [a1, a2, b1, b2, c1] = await connectSockets([a, a, b, b, c]);
     const outsider = recordEvents(c1, 'message:new');
     const clientId = randomUUID();
     const isIt = (m: Message): boolean => m.clientId === clientId;
@@ -164,11 +164,13 @@ describe('chat:history', () => {
     expect(newest).toEqual({ messages: sent.slice(3), hasMore: true });
 
     const older = ackData(
-      await emitAck(socket, 'chat:history', { chatId, before: sent[3].id, limit: 2 }),
+      await emitAck(socket, 'chat:history', { chatId, before: itemAt(sent, 3).id, limit: 2 }),
     );
     expect(older).toEqual({ messages: sent.slice(1, 3), hasMore: true });
 
-    const after = ackData(await emitAck(socket, 'chat:history', { chatId, after: sent[1].id }));
+    const after = ackData(
+      await emitAck(socket, 'chat:history', { chatId, after: itemAt(sent, 1).id }),
+    );
     expect(after).toEqual({ messages: sent.slice(2), hasMore: false });
 
     const whole = ackData(await emitAck(socket, 'chat:history', { chatId }));
@@ -182,9 +184,7 @@ describe('chat:read', () => {
     const { a, b, c, chatId } = await trio();
     await postMessage(b, chatId, 'one');
     const last = await postMessage(b, chatId, 'two');
-    const [a1, a2, b1, b2, c1] = await Promise.all(
-      [a, a, b, b, c].map((user) => connectSocket(user.token)),
-    );
+    const [a1, a2, b1, b2, c1] = await connectSockets([a, a, b, b, c]);
     const outsider = recordEvents(c1, 'chat:read');
     const tabs = { a1, a2, b1, b2 };
     const seen = Object.fromEntries(
@@ -211,9 +211,7 @@ describe('chat:read', () => {
 describe('typing', () => {
   it('acks {} and reaches the other member only', async () => {
     const { a, b, c, chatId } = await trio();
-    const [a1, a2, b1, c1] = await Promise.all(
-      [a, a, b, c].map((user) => connectSocket(user.token)),
-    );
+    const [a1, a2, b1, c1] = await connectSockets([a, a, b, c]);
     const ownTab = recordEvents(a2, 'typing');
     const outsider = recordEvents(c1, 'typing');
 

@@ -55,5 +55,8 @@ export function idsOf(messages: Message[]): string[] {
 
 /** True when ids strictly increase as integers. */
 export function ascending(ids: string[]): boolean {
-  return ids.every((id, i) => i === 0 || BigInt(ids[i - 1]) < BigInt(id));
+  return ids.every((id, i) => {
+    const previous = ids[i - 1];
+    return previous === undefined || BigInt(previous) < BigInt(id);
+  });
 }

@@ -35,6 +35,15 @@ export async function connectSocket(token: string): Promise<ChatSocket> {
 /** connectSocket, with the `session` event. Closed by the global afterEach. */
 export async function connectSession(
   token: string,
+/** connectSocket for each user, in order: one tab each, two for a user listed twice. */
+export function connectSockets<const U extends readonly { token: string }[]>(
+  users: U,
+): Promise<{ -readonly [K in keyof U]: ChatSocket }> {
+  return Promise.all(users.map((user) => connectSocket(user.token))) as Promise<{
+    -readonly [K in keyof U]: ChatSocket;
+  }>;
+}
+
 ): Promise<{ socket: ChatSocket; session: SessionEvent }> {
   // A socket that does not connect is closed by connectSessionAt itself.
   const connected = await connectSessionAt(baseUrl(), token, SOCKET_TIMEOUT_MS);

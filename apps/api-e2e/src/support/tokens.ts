@@ -18,6 +18,7 @@ function resign(
   edit: (claims: Record<string, unknown>) => Record<string, unknown>,
 ): string {
   const [headerPart, claimsPart] = token.split('.');
+  if (headerPart === undefined || claimsPart === undefined) throw new Error('not a JWT');
   const header = decodePart(headerPart);
   const hash = HMAC_BY_ALG[String(header['alg'])];
   if (!hash) throw new Error(`cannot re-sign a ${String(header['alg'])} token`);

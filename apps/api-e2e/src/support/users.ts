@@ -5,6 +5,7 @@ import {
   testUserOf,
   type RegisterOptions,
   type TestUser as RegisteredUser,
+  type Tuple,
 } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import { api, bearer } from './http';
@@ -35,12 +36,15 @@ export async function registerUser(options: RegisterOptions = {}): Promise<TestU
 }
 
 /** Registers `count` users that share one tag: `<tag>_u0`, `<tag>_u1`, … */
-export async function registerUsers(count: number, tag = uniqueTag()): Promise<TestUser[]> {
+export async function registerUsers<N extends number>(
+  count: N,
+  tag = uniqueTag(),
+): Promise<Tuple<TestUser, N>> {
   const users: TestUser[] = [];
   for (let i = 0; i < count; i++) {
     users.push(await registerUser({ login: `${tag}_u${i}`, fullName: `Member ${i} ${tag}` }));
   }
-  return users;
+  return users as Tuple<TestUser, N>;
 }
 
 /** Opens (or fetches) the direct chat between `from` and `peer` over REST. */

@@ -1,4 +1,5 @@
 import { GLOBAL_CHAT_ID } from '@chat/shared-types';
+import { itemAt } from '@chat/test-harness';
 import { ChatClient, type OutcomeKind, type SentMessage } from '../support/chat-client';
 import type { Deployment } from '../support/deployment';
 import { newestId, openDirectChat, registerUsers, uniqueTag } from '../support/http';
@@ -28,9 +29,11 @@ export async function apiKilled(
   // Client i shares a direct chat with i-1 ("left") and one with i+1 ("right").
   const right: string[] = [];
   for (let i = 0; i < CLIENTS; i++) {
-    right[i] = (await openDirectChat(baseUrl, users[i], users[(i + 1) % CLIENTS])).id;
+    right[i] = (
+      await openDirectChat(baseUrl, itemAt(users, i), itemAt(users, (i + 1) % CLIENTS))
+    ).id;
   }
-  const left = right.map((_, i) => right[(i + CLIENTS - 1) % CLIENTS]);
+  const left = right.map((_, i) => itemAt(right, (i + CLIENTS - 1) % CLIENTS));
   const allSince = await newestId(baseUrl, users[0], GLOBAL_CHAT_ID);
 
   const clients = users.map(
@@ -45,8 +48,8 @@ export async function apiKilled(
   await Promise.all(clients.map((client) => client.connect()));
   clients.forEach((client, i) => {
     client.watch(GLOBAL_CHAT_ID, allSince);
-    client.watch(left[i], null);
-    client.watch(right[i], null);
+    client.watch(itemAt(left, i), null);
+    client.watch(itemAt(right, i), null);
   });
   await Promise.all(clients.map((client) => client.settled()));
 
@@ -68,9 +71,9 @@ export async function apiKilled(
   const perClient = MESSAGES / CLIENTS;
   const deadline = Date.now() + SEND_DEADLINE_MS;
   const sending = clients.map(async (client, i) => {
-    const chats = [GLOBAL_CHAT_ID, left[i], right[i]];
+    const chats = [GLOBAL_CHAT_ID, itemAt(left, i), itemAt(right, i)];
     for (let k = 0; k < perClient; k++) {
-      const record = await client.send(chats[k % 3], `${tag} k${i}#${k}`, deadline);
+      const record = await client.send(itemAt(chats, k % 3), `${tag} k${i}#${k}`, deadline);
       sent.push(record);
       acked++;
     }

@@ -1,4 +1,5 @@
 import { GLOBAL_CHAT_ID } from '@chat/shared-types';
+import { itemAt } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import { ChatClient, type SentMessage } from '../support/chat-client';
 import type { Deployment } from '../support/deployment';
@@ -82,7 +83,7 @@ export class LongOffline {
       readUpTo,
       offlineAt,
     );
-    scenario.peerLoops = peers.map((peer, i) => scenario.peerLoop(peer, direct[i], i));
+    scenario.peerLoops = peers.map((peer, i) => scenario.peerLoop(peer, itemAt(direct, i), i));
     return scenario;
   }
 

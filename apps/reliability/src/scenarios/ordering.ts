@@ -1,4 +1,5 @@
 import { GLOBAL_CHAT_ID, type Message } from '@chat/shared-types';
+import { itemAt } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import { ChatClient } from '../support/chat-client';
 import type { Deployment } from '../support/deployment';
@@ -44,7 +45,7 @@ export async function ordering(deployment: Deployment): Promise<ScenarioReport> 
     i % 2 === 1 ? new ChatClient({ baseUrl, user, catchUpVia: 'socket' }) : null,
   );
   const readerClients = readerUsers.map(
-    (user, i) => new ChatClient({ baseUrl, user, catchUpVia: READERS[i].via }),
+    (user, i) => new ChatClient({ baseUrl, user, catchUpVia: itemAt(READERS, i).via }),
   );
   await Promise.all(
     [...socketSenders, ...readerClients].map((client) => client?.connect() ?? Promise.resolve()),
@@ -52,7 +53,7 @@ export async function ordering(deployment: Deployment): Promise<ScenarioReport> 
 
   let sendersDone = false;
   const readers = readerClients.map(async (client, i): Promise<ReaderResult> => {
-    const result: ReaderResult = { ...READERS[i], polls: 0, received: [] };
+    const result: ReaderResult = { ...itemAt(READERS, i), polls: 0, received: [] };
     let last = startId;
     for (;;) {
       const finishing = sendersDone;

@@ -1,5 +1,5 @@
 import { GLOBAL_CHAT_ID, HANDSHAKE_UNAUTHORIZED } from '@chat/shared-types';
-import { connectSession } from '@chat/test-harness';
+import { connectSession, itemAt } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import {
   ChatClient,
@@ -49,7 +49,7 @@ export async function postgresRestarted(
   const users = await registerUsers(baseUrl, tag, 'p', CLIENTS);
   const direct: string[] = [];
   for (let i = 0; i < CLIENTS; i += 2) {
-    const chat = await openDirectChat(baseUrl, users[i], users[i + 1]);
+    const chat = await openDirectChat(baseUrl, itemAt(users, i), itemAt(users, i + 1));
     direct[i] = chat.id;
     direct[i + 1] = chat.id;
   }
@@ -66,7 +66,7 @@ export async function postgresRestarted(
   await Promise.all(clients.map((client) => client.connect()));
   clients.forEach((client, i) => {
     client.watch(GLOBAL_CHAT_ID, allSince);
-    client.watch(direct[i], null);
+    client.watch(itemAt(direct, i), null);
   });
   await Promise.all(clients.map((client) => client.settled()));
   const pidBefore = deployment.api.pid;
@@ -75,7 +75,7 @@ export async function postgresRestarted(
   const sent: SentMessage[] = [];
   const senders = clients.map(async (client, i) => {
     for (let k = 0; !stopping; k++) {
-      const chatId = k % 2 === 0 ? GLOBAL_CHAT_ID : direct[i];
+      const chatId = k % 2 === 0 ? GLOBAL_CHAT_ID : itemAt(direct, i);
       sent.push(await client.send(chatId, `${tag} p${i}#${k}`, Date.now() + 60_000));
       await sleep(40);
     }
@@ -113,7 +113,7 @@ export async function postgresRestarted(
   const databaseBack = Date.now();
 
   // The first send answered ok, and the first health 200, after the database came back.
-  const probe = clients[0];
+  const probe = itemAt(clients, 0);
   const probeMessage = { chatId: GLOBAL_CHAT_ID, content: `${tag} probe`, clientId: randomUUID() };
   let servedAgainAt: number | null = null;
   while (servedAgainAt === null && Date.now() - databaseBack < 30_000) {

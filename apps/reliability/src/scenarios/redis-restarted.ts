@@ -1,4 +1,5 @@
 import { GLOBAL_CHAT_ID, type HealthStatus, type User } from '@chat/shared-types';
+import { itemAt } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import { ChatClient, type SendAttempt, type SentMessage } from '../support/chat-client';
 import type { Deployment } from '../support/deployment';
@@ -40,12 +41,12 @@ export async function redisRestarted(
   const started = Date.now();
   const redis = deployment.redis;
   if (!redis) throw new Error('the deployment has no Redis');
-  const bases = [deployment.baseUrl(0), deployment.baseUrl(1)];
+  const bases = [deployment.baseUrl(0), deployment.baseUrl(1)] as const;
   const tag = uniqueTag();
   const users = await registerUsers(bases[0], tag, 'q', CLIENTS);
   const direct: string[] = [];
   for (let i = 0; i < CLIENTS; i += 2) {
-    const chat = await openDirectChat(bases[0], users[i], users[i + 1]);
+    const chat = await openDirectChat(bases[0], itemAt(users, i), itemAt(users, i + 1));
     direct[i] = chat.id;
     direct[i + 1] = chat.id;
   }
@@ -54,7 +55,7 @@ export async function redisRestarted(
   const clients = users.map(
     (user, i) =>
       new ChatClient({
-        baseUrl: bases[i % 2],
+        baseUrl: itemAt(bases, i % 2),
         user,
         catchUpVia: i % 4 < 2 ? 'socket' : 'rest',
         catchUpFrom: 'confirmed',
@@ -64,7 +65,7 @@ export async function redisRestarted(
   await Promise.all(clients.map((client) => client.connect()));
   clients.forEach((client, i) => {
     client.watch(GLOBAL_CHAT_ID, allSince);
-    client.watch(direct[i], null);
+    client.watch(itemAt(direct, i), null);
   });
   await Promise.all(clients.map((client) => client.settled()));
   const crashesBefore = deployment.crashes.length;
@@ -73,7 +74,7 @@ export async function redisRestarted(
   const sent: SentMessage[] = [];
   const senders = clients.map(async (client, i) => {
     for (let k = 0; !stopping; k++) {
-      const chatId = k % 2 === 0 ? GLOBAL_CHAT_ID : direct[i];
+      const chatId = k % 2 === 0 ? GLOBAL_CHAT_ID : itemAt(direct, i);
       sent.push(await client.send(chatId, `${tag} q${i}#${k}`, Date.now() + SEND_DEADLINE_MS));
       await sleep(50);
     }
@@ -110,13 +111,14 @@ export async function redisRestarted(
   // Live delivery across instances again: client 0 (instance 0) to client 1 (instance 1).
   let resumedMs: number | null = null;
   for (let n = 0; resumedMs === null && Date.now() - redisBack < 20_000; n++) {
-    const record = await clients[0]
-      .send(direct[0], `${tag} resume probe ${n}`, Date.now() + 5_000, randomUUID())
+    const record = await itemAt(clients, 0)
+      .send(itemAt(direct, 0), `${tag} resume probe ${n}`, Date.now() + 5_000, randomUUID())
       .catch(() => null);
     sent.push(...(record ? [record] : []));
     const id = record?.message?.id;
     await sleep(300);
-    if (id && clients[1].views.get(direct[0])?.has(id)) resumedMs = Date.now() - redisBack;
+    if (id && itemAt(clients, 1).views.get(itemAt(direct, 0))?.has(id))
+      resumedMs = Date.now() - redisBack;
   }
   // Presence: Redis came back empty; connected users must show online again.
   let presenceBackMs: number | null = null;
@@ -151,6 +153,7 @@ export async function redisRestarted(
   clients.forEach((client) => client.close());
 
   const crashes = deployment.crashes.slice(crashesBefore);
+  const firstCrash = crashes[0];
   const attempts: SendAttempt[] = sent.flatMap((record) => record.attempts);
   const tally = (outage: Outage) => {
     const counts = new Map<string, number>();
@@ -190,9 +193,9 @@ export async function redisRestarted(
     figures: [
       promise(
         'API instances up throughout',
-        crashes.length === 0
+        firstCrash === undefined
           ? 'yes'
-          : `no: ${crashes.length} exits, the first ${seconds(crashes[0].at - outages[0].from)} after the first kill (${crashes[0].error ?? 'no error printed'})`,
+          : `no: ${crashes.length} exits, the first ${seconds(firstCrash.at - itemAt(outages, 0).from)} after the first kill (${firstCrash.error ?? 'no error printed'})`,
         'yes',
         crashes.length === 0,
       ),

@@ -115,8 +115,9 @@ export class ChatView {
     } else {
       this.lateArrivals++;
       if (source === 'catch-up') this.holesFilled++;
+      const isLater = (shown: Message | undefined) => shown !== undefined && BigInt(shown.id) > id;
       let at = this.shown.length;
-      while (at > 0 && BigInt(this.shown[at - 1].id) > id) at--;
+      while (isLater(this.shown[at - 1])) at--;
       this.shown.splice(at, 0, message);
     }
     if (source === 'live') this.viaLive++;

@@ -1,6 +1,7 @@
 import {
   PostgresServer,
   RedisServer,
+  itemAt,
   startTestApi,
   type TestApiRun,
   type TestDatabase,
@@ -91,11 +92,11 @@ export class Deployment {
 
   /** The first (or only) API instance. */
   get api(): TestApiRun['api'] {
-    return this.apis[0].api;
+    return itemAt(this.apis, 0).api;
   }
 
   baseUrl(instance = 0): string {
-    return this.apis[instance].api.baseUrl;
+    return itemAt(this.apis, instance).api.baseUrl;
   }
 
   /** As a supervisor would: starts again every instance that is not running. */

@@ -1,4 +1,5 @@
 import type { AuthResult, Chat, HistoryPage, Message } from '@chat/shared-types';
+import type { Tuple } from '@chat/test-harness';
 import { randomBytes } from 'node:crypto';
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -83,12 +84,12 @@ export async function registerUser(baseUrl: string, login: string): Promise<Test
 }
 
 /** Registers `<tag>_<role><i>` for i in 0..count-1, a few at a time. */
-export async function registerUsers(
+export async function registerUsers<N extends number>(
   baseUrl: string,
   tag: string,
   role: string,
-  count: number,
-): Promise<TestUser[]> {
+  count: N,
+): Promise<Tuple<TestUser, N>> {
   const users: TestUser[] = new Array<TestUser>(count);
   const batch = 5;
   for (let start = 0; start < count; start += batch) {
@@ -98,7 +99,7 @@ export async function registerUsers(
       }),
     );
   }
-  return users;
+  return users as Tuple<TestUser, N>;
 }
 
 export function openDirectChat(baseUrl: string, from: TestUser, peer: TestUser): Promise<Chat> {

@@ -110,10 +110,11 @@ export function renderTable(table: Table): string {
   );
   const line = (row: string[]) =>
     `| ${widths.map((width, column) => (row[column] ?? '').padEnd(width)).join(' | ')} |`;
+  const [header = [], ...body] = cells;
   return [
-    line(cells[0]),
+    line(header),
     `| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`,
-    ...cells.slice(1).map(line),
+    ...body.map(line),
   ].join('\n');
 }
 

@@ -39,8 +39,11 @@ export function checkView(view: ChatView, rowsOfChat: StoredRow[]): ViewCheck {
 
 export function inversions(messages: { id: string }[]): number {
   let count = 0;
-  for (let i = 1; i < messages.length; i++) {
-    if (BigInt(messages[i].id) <= BigInt(messages[i - 1].id)) count++;
+  let previous: bigint | null = null;
+  for (const message of messages) {
+    const id = BigInt(message.id);
+    if (previous !== null && id <= previous) count++;
+    previous = id;
   }
   return count;
 }

@@ -16,7 +16,8 @@ export function itKeepsSecretsOutOfTheLog(getApi: () => SecurityApi, file: strin
     );
     for (const secret of api.secrets) {
       const parts = secret.split('.');
-      const signature = parts.length === 3 && parts[2].length >= 16 ? parts[2] : null;
+      const last = parts[2];
+      const signature = parts.length === 3 && last !== undefined && last.length >= 16 ? last : null;
       const found = log.includes(secret) || (signature !== null && log.includes(signature));
       vector.saw(found ? 'found in log' : 'absent', false);
       if (found) vector.leak(`${secret.slice(0, 24)}… appears in ${api.run.api.logFile}`);

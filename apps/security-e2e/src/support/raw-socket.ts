@@ -115,8 +115,9 @@ export class RawEngineSocket {
       let index = from;
       const check = (): void => {
         for (; index < this.frames.length; index++) {
-          if (match(this.frames[index])) {
-            finish(this.frames[index]);
+          const frame = this.frames[index];
+          if (frame !== undefined && match(frame)) {
+            finish(frame);
             return;
           }
         }

@@ -8,11 +8,7 @@ export interface Person {
 
 /** A person whose login no other test uses: `<prefix>.<random tag>`, the prefix their first name. */
 export function person(fullName: string, loginPrefix?: string): Person {
-  const first =
-    fullName
-      .split(/\s+/)[0]
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, '') || 'user';
+  const first = (fullName.split(/\s+/)[0] ?? '').toLowerCase().replace(/[^a-z0-9]/g, '') || 'user';
   return {
     login: `${loginPrefix ?? first}.${randomBytes(3).toString('hex')}`,
     fullName,
