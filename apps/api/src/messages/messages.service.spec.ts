@@ -1,3 +1,4 @@
+import { itemAt } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import { ChatsService } from '../chats/chats.service';
 import { TestApp } from '../testing/test-app';
@@ -125,9 +126,10 @@ describe('MessagesService', () => {
   });
 
   it('never lets a reader polling with after miss a message committed concurrently', async () => {
+    const first = itemAt(senders, 0);
     const senders = await Promise.all([1, 2, 3, 4].map((i) => t.register(`S${i}`)));
     const chatId = 'all';
-    const start = await messages.send(senders[0].auth, chatId, {
+    const start = await messages.send(first.auth, chatId, {
       content: 'start',
       clientId: randomUUID(),
     });
@@ -139,7 +141,7 @@ describe('MessagesService', () => {
         // Read before the query: only a page asked for after every send was acked (so
         // committed) proves, when empty, that nothing more is coming.
         const allAcked = !sending;
-        const page = await messages.history(senders[0].user.id, chatId, {
+        const page = await messages.history(first.user.id, chatId, {
           after: cursor,
           limit: 100,
         });

@@ -353,7 +353,9 @@ async function w2Step(args: W2StepArgs): Promise<W2StepResult> {
     if (!readMarker(frame, marker) || marker.phase !== args.phase || marker.seq >= total) return;
     deliveries++;
     latency.record(performance.now() - marker.scheduledMs);
-    if (++counts[marker.seq] === members) complete++;
+    const count = (counts[marker.seq] ?? 0) + 1;
+    counts[marker.seq] = count;
+    if (count === members) complete++;
   };
   let oldest = 0;
   let aborted = false;

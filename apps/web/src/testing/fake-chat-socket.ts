@@ -77,6 +77,14 @@ export class FakeChatSocket {
     return this.sent.filter((packet) => packet.event === event);
   }
 
+  /** The packet of one event the client emitted at `index` (sentOf); fails the test if none. */
+  sentAt(event: string, index: number): SentPacket {
+    const packets = this.sentOf(event);
+    const packet = packets.at(index);
+    if (!packet) throw new Error(`no ${event} packet at ${index}: ${packets.length} sent`);
+    return packet;
+  }
+
   asSocket(): ChatSocket {
     return this as unknown as ChatSocket;
   }

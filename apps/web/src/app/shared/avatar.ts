@@ -30,8 +30,8 @@ export class Avatar {
   protected readonly initials = computed(() => {
     if (this.kind() === 'global') return '#';
     const words = this.name().trim().split(/\s+/).filter(Boolean);
-    const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
-    return letters.map((word) => word[0]?.toUpperCase() ?? '').join('') || '?';
+    const letters = words.length > 1 ? [words.at(0), words.at(-1)] : words;
+    return letters.map((word) => word?.[0]?.toUpperCase() ?? '').join('') || '?';
   });
 
   protected readonly hue = computed(() => {

@@ -60,7 +60,7 @@ describe('ChatSocketService', () => {
       content: sent.content,
       clientId: sent.clientId,
     });
-    const packet = socket.sentOf('message:send')[0];
+    const packet = socket.sentAt('message:send', 0);
     expect(packet.payload).toEqual({
       chatId: DM_BOB,
       content: sent.content,
@@ -83,7 +83,7 @@ describe('ChatSocketService', () => {
     const answer = service.request('chat:read', { chatId: DM_BOB, upToId: '5' });
 
     socket.drop();
-    socket.sentOf('chat:read')[0].ack({ ok: true, data: {} });
+    socket.sentAt('chat:read', 0).ack({ ok: true, data: {} });
 
     await expect(answer).resolves.toMatchObject({ ok: false, error: { code: 'unavailable' } });
   });

@@ -36,7 +36,7 @@ describe('ChatList', () => {
     expect(nav?.getAttribute('aria-label')).toBe('Chats');
     const links = Array.from(element.querySelectorAll('a'));
     expect(links.map((link) => link.textContent?.trim())).toEqual(['All', 'Bob Stone']);
-    expect(links[1].getAttribute('href')).toBe('/chats/dm:a:b');
+    expect(links[1]?.getAttribute('href')).toBe('/chats/dm:a:b');
   });
 
   it('shows an unread badge named "<n> unread" beside the link, not inside it', async () => {
@@ -47,7 +47,7 @@ describe('ChatList', () => {
 
     const badges = Array.from(element.querySelectorAll('[aria-label$=" unread"]'));
     expect(badges.map((badge) => badge.getAttribute('aria-label'))).toEqual(['3 unread']);
-    expect(badges[0].closest('a')).toBeNull();
+    expect(badges[0]?.closest('a')).toBeNull();
   });
 
   it('renders message previews as text, never as markup', async () => {

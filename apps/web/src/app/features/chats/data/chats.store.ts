@@ -129,9 +129,9 @@ export class ChatsStore {
   upsert(chat: Chat): void {
     this.chatList.update((chats) => {
       const index = chats.findIndex((existing) => existing.id === chat.id);
-      if (index === -1) return [...chats, chat];
+      const existing = chats[index];
+      if (existing === undefined) return [...chats, chat];
       const next = [...chats];
-      const existing = next[index];
       const lastMessage =
         existing.lastMessage && !isAfter(chat.lastMessage?.id ?? '0', existing.lastMessage.id)
           ? existing.lastMessage

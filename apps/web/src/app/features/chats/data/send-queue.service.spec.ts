@@ -12,6 +12,7 @@ describe('SendQueue (optimistic sending)', () => {
   /** What the chat view shows for the conversation with Bob. */
   const shown = () => store.conversation(DM_BOB, ME)();
   const sends = () => ctx.socket.sentOf('message:send');
+  const sendAt = (index: number) => ctx.socket.sentAt('message:send', index);
   const stored = (content: string, clientId: string): Message =>
     message(DM_BOB, ME, { content, clientId });
 
@@ -41,7 +42,7 @@ describe('SendQueue (optimistic sending)', () => {
       ['hi Ada', 'stored'],
       ['hello Bob', 'pending'],
     ]);
-    const packet = sends()[0];
+    const packet = sendAt(0);
     expect(packet.payload).toMatchObject({ chatId: DM_BOB, content: 'hello Bob' });
 
     const clientId = (packet.payload as { clientId: string }).clientId;
@@ -58,7 +59,7 @@ describe('SendQueue (optimistic sending)', () => {
   it('keeps the key of a line from pending to sent, so it is not redrawn', async () => {
     queue.send(DM_BOB, 'steady');
     const pendingKey = shown().at(-1)?.key;
-    const packet = sends()[0];
+    const packet = sendAt(0);
     packet.ack({
       ok: true,
       data: stored('steady', (packet.payload as { clientId: string }).clientId),
@@ -80,7 +81,7 @@ describe('SendQueue (optimistic sending)', () => {
 
   it('sends pending messages again, in order and with the same clientId, when the connection returns', async () => {
     queue.send(DM_BOB, 'first');
-    const firstId = (sends()[0].payload as { clientId: string }).clientId;
+    const firstId = (sendAt(0).payload as { clientId: string }).clientId;
     ctx.socket.drop();
     await settle();
     queue.send(DM_BOB, 'typed while offline');
@@ -90,11 +91,11 @@ describe('SendQueue (optimistic sending)', () => {
     answerHistory({ messages: [], hasMore: false });
     await settle();
 
-    const resent = sends()[1];
+    const resent = sendAt(1);
     expect(resent.payload).toMatchObject({ content: 'first', clientId: firstId });
     resent.ack({ ok: true, data: stored('first', firstId) });
     await settle();
-    const next = sends()[2];
+    const next = sendAt(2);
     expect(next.payload).toMatchObject({ content: 'typed while offline' });
     next.ack({
       ok: true,
@@ -111,11 +112,11 @@ describe('SendQueue (optimistic sending)', () => {
 
   it('shows a message once when it comes back live, by ack and in the catch-up after a reconnect', async () => {
     queue.send(DM_BOB, 'only once');
-    const clientId = (sends()[0].payload as { clientId: string }).clientId;
+    const clientId = (sendAt(0).payload as { clientId: string }).clientId;
     const saved = stored('only once', clientId);
 
     ctx.socket.push('message:new', saved);
-    sends()[0].ack({ ok: true, data: saved });
+    sendAt(0).ack({ ok: true, data: saved });
     await settle();
     ctx.socket.drop();
     ctx.socket.serverAccepts();
@@ -128,7 +129,7 @@ describe('SendQueue (optimistic sending)', () => {
 
   it('shows a message once when the first ack was lost but the server had stored it', async () => {
     queue.send(DM_BOB, 'stored before the drop');
-    const clientId = (sends()[0].payload as { clientId: string }).clientId;
+    const clientId = (sendAt(0).payload as { clientId: string }).clientId;
     const saved = stored('stored before the drop', clientId);
     ctx.socket.drop();
     await settle();
@@ -148,7 +149,7 @@ describe('SendQueue (optimistic sending)', () => {
 
   it('marks a message the server refuses as invalid as failed, with a clear error', async () => {
     queue.send(DM_BOB, 'refused');
-    sends()[0].ack({ ok: false, error: { code: 'invalid', message: 'content is too long' } });
+    sendAt(0).ack({ ok: false, error: { code: 'invalid', message: 'content is too long' } });
     await settle();
 
     expect(shown().at(-1)).toMatchObject({ delivery: 'failed' });
@@ -159,8 +160,8 @@ describe('SendQueue (optimistic sending)', () => {
   it('explains rate limiting and sends again later with the same clientId', async () => {
     vi.useFakeTimers();
     queue.send(DM_BOB, 'slow down');
-    const clientId = (sends()[0].payload as { clientId: string }).clientId;
-    sends()[0].ack({ ok: false, error: { code: 'rate_limited', message: 'Too many' } });
+    const clientId = (sendAt(0).payload as { clientId: string }).clientId;
+    sendAt(0).ack({ ok: false, error: { code: 'rate_limited', message: 'Too many' } });
     await settle();
 
     expect(queue.notice()?.text).toMatch(/too fast/i);
@@ -170,7 +171,7 @@ describe('SendQueue (optimistic sending)', () => {
     await settle();
 
     expect(sends()).toHaveLength(2);
-    expect(sends()[1].payload).toMatchObject({ clientId });
+    expect(sendAt(1).payload).toMatchObject({ clientId });
   });
 
   it('refuses empty and over-long messages before sending anything', () => {
