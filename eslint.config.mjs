@@ -62,4 +62,20 @@ export default [
       ],
     },
   },
+  {
+    // Rules that need types: each file is checked in the tsconfig that includes it (every
+    // project's tsconfig.json references its app/lib and spec configs).
+    files: ['**/*.ts', '**/*.tsx', '**/*.cts', '**/*.mts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+    },
+  },
 ];

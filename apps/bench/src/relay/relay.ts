@@ -47,7 +47,8 @@ io.on('connection', (socket: Socket) => {
     return;
   }
   const user = { id: auth.userId, login: auth.login ?? '', fullName: auth.fullName ?? '' };
-  socket.join([`user:${user.id}`, ...auth.rooms]);
+  // The in-memory adapter joins synchronously: the rooms are joined before `session` goes out.
+  void socket.join([`user:${user.id}`, ...auth.rooms]);
   socket.emit('session', { user: { ...user, online: true } });
 
   socket.on('message:send', (payload: Record<string, unknown>, ack: AckFn) => {

@@ -253,7 +253,7 @@ export async function postgresRestarted(
       { name: 'scenario time', value: seconds(Date.now() - started) },
     ],
     notes: [
-      ...failures.slice(0, 3).map((failure) => String((failure as PromiseRejectedResult).reason)),
+      ...failures.slice(0, 3).map((failure) => String(failure.reason)),
       ...loss.details.slice(0, 5),
     ],
   };

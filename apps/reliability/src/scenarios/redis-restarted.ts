@@ -243,7 +243,7 @@ export async function redisRestarted(
     ],
     notes: [
       ...crashes.map((crash) => `instance ${crash.instance}: ${crash.description}`),
-      ...failures.slice(0, 3).map((failure) => String((failure as PromiseRejectedResult).reason)),
+      ...failures.slice(0, 3).map((failure) => String(failure.reason)),
       ...ownRecovery.details.slice(0, 3),
       ...loss.details.slice(0, 3),
     ],

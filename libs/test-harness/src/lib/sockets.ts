@@ -129,14 +129,16 @@ export function nextEvent<E extends ServerEvent>(
       const payload = value as ServerPayload<E>;
       if (!predicate(payload)) return;
       clearTimeout(timer);
-      raw.off(name as string, listener);
+      raw.off(event, listener);
+  // As a plain string, the untyped socket's on/off take an untyped listener.
+  const event: string = name;
       resolve(payload);
     };
     const timer = setTimeout(() => {
-      raw.off(name as string, listener);
+      raw.off(event, listener);
       reject(new Error(`no ${name} event within ${timeoutMs} ms`));
     }, timeoutMs);
-    raw.on(name as string, listener);
+    raw.on(event, listener);
   });
 }
 
@@ -150,8 +152,8 @@ export function recordEvents<E extends ServerEvent>(
   const listener = (value: unknown): void => {
     events.push(value as ServerPayload<E>);
   };
-  raw.on(name as string, listener);
-  return { events, stop: () => raw.off(name as string, listener) };
+  raw.on(event, listener);
+  return { events, stop: () => raw.off(event, listener) };
 }
 
 /**
@@ -164,6 +166,7 @@ export function disconnection(socket: ChatSocket, timeoutMs = SOCKET_TIMEOUT_MS)
     const timer = setTimeout(
       () => reject(new Error(`still connected after ${timeoutMs} ms`)),
       timeoutMs,
+  const event: string = name;
     );
     socket.once('disconnect', (reason) => {
       clearTimeout(timer);
