@@ -32,9 +32,6 @@ export async function connectSocket(token: string): Promise<ChatSocket> {
   return (await connectSession(token)).socket;
 }
 
-/** connectSocket, with the `session` event. Closed by the global afterEach. */
-export async function connectSession(
-  token: string,
 /** connectSocket for each user, in order: one tab each, two for a user listed twice. */
 export function connectSockets<const U extends readonly { token: string }[]>(
   users: U,
@@ -44,6 +41,9 @@ export function connectSockets<const U extends readonly { token: string }[]>(
   }>;
 }
 
+/** connectSocket, with the `session` event. Closed by the global afterEach. */
+export async function connectSession(
+  token: string,
 ): Promise<{ socket: ChatSocket; session: SessionEvent }> {
   // A socket that does not connect is closed by connectSessionAt itself.
   const connected = await connectSessionAt(baseUrl(), token, SOCKET_TIMEOUT_MS);

@@ -126,8 +126,8 @@ describe('MessagesService', () => {
   });
 
   it('never lets a reader polling with after miss a message committed concurrently', async () => {
-    const first = itemAt(senders, 0);
     const senders = await Promise.all([1, 2, 3, 4].map((i) => t.register(`S${i}`)));
+    const first = itemAt(senders, 0);
     const chatId = 'all';
     const start = await messages.send(first.auth, chatId, {
       content: 'start',

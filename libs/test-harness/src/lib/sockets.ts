@@ -124,14 +124,14 @@ export function nextEvent<E extends ServerEvent>(
   predicate: (payload: ServerPayload<E>) => boolean = () => true,
 ): Promise<ServerPayload<E>> {
   const raw = socket as unknown as UntypedSocket;
+  // As a plain string, the untyped socket's on/off take an untyped listener.
+  const event: string = name;
   return new Promise((resolve, reject) => {
     const listener = (value: unknown): void => {
       const payload = value as ServerPayload<E>;
       if (!predicate(payload)) return;
       clearTimeout(timer);
       raw.off(event, listener);
-  // As a plain string, the untyped socket's on/off take an untyped listener.
-  const event: string = name;
       resolve(payload);
     };
     const timer = setTimeout(() => {
@@ -148,6 +148,7 @@ export function recordEvents<E extends ServerEvent>(
   name: E,
 ): { events: ServerPayload<E>[]; stop: () => void } {
   const raw = socket as unknown as UntypedSocket;
+  const event: string = name;
   const events: ServerPayload<E>[] = [];
   const listener = (value: unknown): void => {
     events.push(value as ServerPayload<E>);
@@ -166,7 +167,6 @@ export function disconnection(socket: ChatSocket, timeoutMs = SOCKET_TIMEOUT_MS)
     const timer = setTimeout(
       () => reject(new Error(`still connected after ${timeoutMs} ms`)),
       timeoutMs,
-  const event: string = name;
     );
     socket.once('disconnect', (reason) => {
       clearTimeout(timer);
