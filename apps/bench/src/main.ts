@@ -8,7 +8,7 @@ import {
 import * as bcrypt from 'bcrypt';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -18,7 +18,7 @@ import { Bench, elapsedMs, log, PROFILE_DIR, PROFILE_INTERVAL_US, type Seeded } 
 import { Inspector } from './lib/inspector';
 import { CORES, cpuModel, openFilesLimit } from './lib/proc';
 import type { DmPair, GeneratorCommands, RelayCommands } from './lib/protocol';
-import { renderMarkdown, renderTable, summaryRows } from './lib/report';
+import { renderMarkdown, renderTable, summaryRows, withHandWritten } from './lib/report';
 import type { BenchResults } from './lib/results';
 import { ChildRpc } from './lib/rpc';
 import { FULL, SMOKE, type Scale } from './lib/scale';
@@ -211,14 +211,16 @@ async function seed(
   };
 }
 
-/** Writes the markdown report, formatted as `prettier --check .` (CI's lint) expects it. */
+/**
+ * Writes the markdown report, formatted as `prettier --check .` (CI's lint) expects it, keeping
+ * the hand-written part at the end of the file it replaces.
+ */
 async function writeReport(results: BenchResults, file: string): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : null;
   const config = (await prettier.resolveConfig(file)) ?? {};
-  writeFileSync(
-    file,
-    await prettier.format(renderMarkdown(results), { ...config, filepath: file }),
-  );
+  const text = withHandWritten(renderMarkdown(results), previous);
+  writeFileSync(file, await prettier.format(text, { ...config, filepath: file }));
 }
 
 async function main(): Promise<void> {

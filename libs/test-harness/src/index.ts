@@ -7,4 +7,5 @@ export * from './lib/postgres-server';
 export * from './lib/redis-server';
 export * from './lib/sockets';
 export * from './lib/test-api';
+export * from './lib/timing';
 export * from './lib/users';

@@ -2,6 +2,7 @@ import type { AuthResult, User } from '@chat/shared-types';
 import { randomBytes } from 'node:crypto';
 import { E2E_LIMITS } from '../support/e2e-state';
 import { api, bearer, expectApiError, expectInvalid } from '../support/http';
+import { sleep } from '../support/sockets';
 import { registerUser, uniqueLogin, uniqueTag } from '../support/users';
 
 function validBody(): { login: string; fullName: string; password: string } {
@@ -61,7 +62,11 @@ describe('POST /api/auth/register', () => {
       .send({ ...validBody(), login: login.toUpperCase() });
 
     expect(res.status).toBe(201);
-    expect((res.body as AuthResult).user.login).toBe(login.toLowerCase());
+    const result = res.body as AuthResult;
+    expect(result.user.login).toBe(login.toLowerCase());
+    // Stored so: the user as read back from the database.
+    const me = await api().get('/api/users/me').set(bearer(result.accessToken));
+    expect((me.body as User).login).toBe(login.toLowerCase());
   });
 
   it('accepts the boundaries: 3- and 32-char logins, 8- and 128-char passwords, 64-char names', async () => {
@@ -254,7 +259,7 @@ describe('POST /api/auth/logout', () => {
   it('ends only that session: a token from another login keeps working', async () => {
     const user = await registerUser();
     // A new second, so even a token made only of { sub, iat, exp } differs from the first.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await sleep(1_100);
     const second = await api()
       .post('/api/auth/login')
       .send({ login: user.login, password: user.password });

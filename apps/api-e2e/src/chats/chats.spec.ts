@@ -172,13 +172,13 @@ describe('POST /api/chats', () => {
 
     const res = await createChat(a, b.id);
     expect(res.status).toBe(201);
-    // A message sent right after the answer reaches the peer's socket, already in the room.
-    const arrives = nextEvent(bSocket, 'message:new');
+    // A message sent right after the answer reaches both sockets, already in the room.
+    const arrivals = [aSocket, bSocket].map((socket) => nextEvent(socket, 'message:new'));
     const sent = await postMessage(a, directChatId(a.id, b.id), 'right after creation');
 
     expectNewDirectChat(await aCreated, a, b);
     expectNewDirectChat(await bCreated, b, a);
-    expect(await arrives).toEqual(sent);
+    expect(await Promise.all(arrivals)).toEqual([sent, sent]);
   });
 });
 

@@ -11,6 +11,7 @@ import { ascending, expectMessage, historyPage, idsOf } from '../support/expecta
 import { api, bearer } from '../support/http';
 import {
   QUIET_MS,
+  SOCKET_TIMEOUT_MS,
   ackData,
   closeSocket,
   connectError,
@@ -198,7 +199,11 @@ describe('chat:read', () => {
     expect(ack).toEqual({ ok: true, data: {} });
 
     const receipt = { chatId, userId: a.id, upToId: last.id };
-    await waitFor(() => Object.values(seen).every((events) => events.length > 0)).catch(() => {
+    await waitFor(
+      'a receipt on every tab',
+      () => Object.values(seen).every((events) => events.length > 0),
+      SOCKET_TIMEOUT_MS,
+    ).catch(() => {
       // The assertion below names the tabs that got nothing.
     });
     await sleep(QUIET_MS);
@@ -253,7 +258,7 @@ describe('presence', () => {
     const offline = nextEvent(watcher, 'presence', 3_000, (p) => isA(p) && !p.online);
     closeSocket(tab2);
     expect(await offline).toEqual({ userId: a.id, online: false });
-    await waitFor(async () => (await onlineAsSeenBy(b, a)) === false, 2_000, 'online=false');
+    await waitFor('online=false', async () => (await onlineAsSeenBy(b, a)) === false, 2_000);
   });
 });
 

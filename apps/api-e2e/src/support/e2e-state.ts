@@ -1,12 +1,7 @@
-import { localPostgresAdminUrl } from '@chat/test-harness';
-import type { ClientConfig } from 'pg';
-
 /** Environment variables through which global setup hands the running API to the tests. */
 export const E2E_ENV = {
   baseUrl: 'E2E_API_URL',
   jwtSecret: 'E2E_JWT_SECRET',
-  /** Set only when the run owns a database on the local PostgreSQL (not the embedded one). */
-  databaseName: 'E2E_DATABASE_NAME',
 } as const;
 
 /** Limits the API is started with, so the rate-limit tests know where the edge is. */
@@ -18,8 +13,3 @@ export const E2E_LIMITS = {
   messageBurst: 60,
   presenceGraceMs: 300,
 } as const;
-
-/** The PostgreSQL server (trust auth) on which global setup made the run's database. */
-export function adminClientConfig(): ClientConfig {
-  return { connectionString: localPostgresAdminUrl(), connectionTimeoutMillis: 3_000 };
-}

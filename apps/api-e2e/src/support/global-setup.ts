@@ -22,7 +22,6 @@ export default async function globalSetup(): Promise<void> {
 
   process.env[E2E_ENV.baseUrl] = run.api.baseUrl;
   process.env[E2E_ENV.jwtSecret] = run.jwtSecret;
-  if (run.database) process.env[E2E_ENV.databaseName] = run.database.name;
   console.log(
     `\napi-e2e: API on ${run.api.baseUrl}, ${
       run.database ? `database ${run.database.name}` : 'its embedded PostgreSQL'

@@ -9,12 +9,15 @@ import {
 import { baseUrl } from './http';
 
 export {
+  SOCKET_TIMEOUT_MS,
   ackData,
   disconnection,
   emitAck,
   emitRaw,
   nextEvent,
   recordEvents,
+  sleep,
+  waitFor,
   type ChatSocket,
 } from '@chat/test-harness';
 
@@ -70,23 +73,6 @@ export function closeAllSockets(): void {
 /** Asserts an error ack with exactly `{ ok: false, error: { code, message } }`. */
 export function expectAckError(ack: Ack<unknown>, code: ErrorCode): void {
   expect(ack).toEqual({ ok: false, error: { code, message: expect.any(String) } });
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `check` until it returns true or the time is up. */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = SOCKET_TIMEOUT_MS,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await sleep(50);
-  }
 }
 
 /** How long to wait before concluding an event is not coming. */

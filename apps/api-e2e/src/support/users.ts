@@ -1,20 +1,16 @@
-import type { AuthResult, Chat, Message, User } from '@chat/shared-types';
+import type { AuthResult, Chat, Message } from '@chat/shared-types';
 import {
   randomPassword,
   testLogins,
   testUserOf,
   type RegisterOptions,
-  type TestUser as RegisteredUser,
+  type TestUser,
   type Tuple,
 } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import { api, bearer } from './http';
 
-export type { RegisterOptions };
-
-export interface TestUser extends RegisteredUser {
-  user: User;
-}
+export type { RegisterOptions, TestUser };
 
 /**
  * `uniqueTag()`: a short random tag; a test names its users `<tag>_<name>` so `search=<tag>`
@@ -31,8 +27,7 @@ export async function registerUser(options: RegisterOptions = {}): Promise<TestU
   if (res.status !== 201) {
     throw new Error(`register ${login} answered ${res.status}: ${JSON.stringify(res.body)}`);
   }
-  const body = res.body as AuthResult;
-  return { ...testUserOf(body, password), user: body.user };
+  return testUserOf(res.body as AuthResult, password);
 }
 
 /** Registers `count` users that share one tag: `<tag>_u0`, `<tag>_u1`, … */

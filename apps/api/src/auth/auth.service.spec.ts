@@ -1,17 +1,12 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { TestApp } from '../testing/test-app';
 import { AuthService } from './auth.service';
 
 describe('AuthService', () => {
-  let t: TestApp;
-  let auth: AuthService;
-
-  beforeAll(async () => {
-    t = await TestApp.start();
-    auth = t.get(AuthService);
-  });
-  afterAll(() => t.stop());
+  const t = TestApp.forSpec();
+  const auth = t.service(AuthService);
 
   const login = () => `u_${randomUUID().slice(0, 8)}`;
   let addresses = 0;
@@ -30,6 +25,15 @@ describe('AuthService', () => {
       online: false,
     });
     expect(JSON.stringify(result)).not.toContain('password123');
+    const stored = await t
+      .get(DataSource)
+      .query<{ password_hash: string }[]>('SELECT password_hash FROM users WHERE id = $1', [
+        result.user.id,
+      ]);
+    expect(stored).toHaveLength(1);
+    // bcrypt at BCRYPT_COST's default of 10: $2b$10$ then 53 characters of salt and hash.
+    expect(stored[0]?.password_hash).toMatch(/^\$2[aby]\$10\$[./A-Za-z0-9]{53}$/);
+    expect(stored[0]?.password_hash).not.toContain('password123');
     const [row] = await t.app
       .get(JwtService)
       .verifyAsync<{ sub: string }>(result.accessToken)
@@ -152,9 +156,13 @@ describe('AuthService', () => {
     const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub, sid, exp: 9999999999 })}.`;
     const otherKey = new JwtService({ secret: 'another-secret-another-secret-another' });
     const foreign = await otherKey.signAsync({ sub, sid }, { expiresIn: 3600 });
+    // Its own key, but not HS256: an algorithm it does not sign with is refused too.
+    const hs512 = await t.app
+      .get(JwtService)
+      .signAsync({ sub, sid }, { expiresIn: 3600, algorithm: 'HS512' });
     const noExp = await t.app.get(JwtService).signAsync({ sub, sid });
     const expired = await t.app.get(JwtService).signAsync({ sub, sid }, { expiresIn: -10 });
-    for (const token of [unsigned, foreign, noExp, expired, 'garbage', '']) {
+    for (const token of [unsigned, foreign, hs512, noExp, expired, 'garbage', '']) {
       await expect(auth.authenticate(token)).rejects.toMatchObject({ code: 'unauthorized' });
     }
     await expect(auth.authenticate(result.accessToken)).resolves.toMatchObject({ id: sub });

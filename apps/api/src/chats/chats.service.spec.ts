@@ -8,16 +8,9 @@ import { TestApp } from '../testing/test-app';
 import { ChatsService } from './chats.service';
 
 describe('ChatsService', () => {
-  let t: TestApp;
-  let chats: ChatsService;
-  let messages: MessagesService;
-
-  beforeAll(async () => {
-    t = await TestApp.start();
-    chats = t.get(ChatsService);
-    messages = t.get(MessagesService);
-  });
-  afterAll(() => t.stop());
+  const t = TestApp.forSpec();
+  const chats = t.service(ChatsService);
+  const messages = t.service(MessagesService);
 
   const send = (
     sender: Awaited<ReturnType<TestApp['register']>>,
@@ -131,8 +124,11 @@ describe('ChatsService', () => {
     const withCid = (await chats.createDirect(ann.user.id, cid.user.id)).chat;
     await send(ann, withCid.id, 'older');
     await send(bob, withBob.id, 'newer');
-    const ids = (await chats.list(ann.user.id)).map((c) => c.id);
-    expect(ids.slice(0, 3)).toEqual([GLOBAL_CHAT_ID, withBob.id, withCid.id]);
+    const ids = async () => (await chats.list(ann.user.id)).map((c) => c.id);
+    expect(await ids()).toEqual([GLOBAL_CHAT_ID, withBob.id, withCid.id]);
     expect((await chats.get(ann.user.id, withBob.id)).lastMessage?.content).toBe('newer');
+    // The chat created last moves ahead only by a newer message: the order is activity's.
+    await send(cid, withCid.id, 'newest');
+    expect(await ids()).toEqual([GLOBAL_CHAT_ID, withCid.id, withBob.id]);
   });
 });

@@ -1,3 +1,4 @@
+import { sleep } from '@chat/test-harness';
 import { Batcher } from './batcher';
 
 describe('Batcher', () => {
@@ -5,7 +6,7 @@ describe('Batcher', () => {
     const calls: string[][] = [];
     const batcher = new Batcher<string, number>(async (keys) => {
       calls.push(keys);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
       return new Map(keys.filter((k) => k !== 'missing').map((k) => [k, k.length]));
     });
     const first = batcher.load('a');
@@ -22,13 +23,23 @@ describe('Batcher', () => {
 
   it('fails the whole batch when the query fails, and serves the next one', async () => {
     let fail = true;
+    const calls: string[][] = [];
     const batcher = new Batcher<string, string>(async (keys) => {
+      calls.push(keys);
+      await sleep(10);
       if (fail) throw new Error('database down');
       return new Map(keys.map((k) => [k, k.toUpperCase()]));
     });
-    await expect(batcher.load('a')).rejects.toThrow('database down');
+    // 'a' goes at once; 'b' and 'c' wait for it and then share one failing batch.
+    const outcomes = await Promise.allSettled(['a', 'b', 'c'].map((k) => batcher.load(k)));
+    expect(calls).toEqual([['a'], ['b', 'c']]);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : o.value))).toEqual([
+      'Error: database down',
+      'Error: database down',
+      'Error: database down',
+    ]);
     fail = false;
-    await expect(batcher.load('b')).resolves.toBe('B');
+    await expect(batcher.load('d')).resolves.toBe('D');
   });
 
   it('splits a burst into batches of at most maxBatch keys', async () => {

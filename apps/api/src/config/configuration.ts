@@ -2,60 +2,89 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigType, registerAs } from '@nestjs/config';
-
-const int = (value: string | undefined, fallback: number) =>
-  value === undefined || value === '' ? fallback : Number(value);
+import { validateEnv, type EnvironmentVariables } from './env.validation';
 
 export function parseDuration(value: string): number {
   const unit = value.at(-1) ?? '';
-  const factor = { s: 1, m: 60, h: 3600, d: 86400 }[unit];
+  const factor = ({ s: 1, m: 60, h: 3600, d: 86400 } as Record<string, number | undefined>)[unit];
   return factor ? Number(value.slice(0, -1)) * factor : Number(value);
 }
 
-export const appConfig = registerAs('app', () => {
-  const dataDir = resolve(process.env['DATA_DIR'] || '.data');
+/**
+ * Every setting of the API, typed, from the validated environment: each default is written
+ * here and nowhere else (README's configuration table lists them).
+ */
+export function settingsFrom(env: EnvironmentVariables) {
   return {
-    nodeEnv: process.env['NODE_ENV'] ?? 'development',
-    port: int(process.env['PORT'], 3000),
-    dataDir,
-    /** Empty: same-origin only. */
-    corsOrigins: (process.env['CORS_ORIGINS'] ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
-    webDir: resolve(process.env['WEB_DIR'] || join(__dirname, '..', 'web', 'browser')),
-    redisUrl: process.env['REDIS_URL'] || null,
-    /** How long a user whose last socket closed may take to come back before peers hear offline. */
-    presenceGraceMs: int(process.env['PRESENCE_GRACE_MS'], 2000),
-    /** Sockets in `batched` presence mode get at most one `presence:batch` per this interval. */
-    presenceBatchMs: int(process.env['PRESENCE_BATCH_MS'], 1000),
-    /** Express `trust proxy`: which proxies may set X-Forwarded-For. */
-    trustProxy: process.env['TRUST_PROXY'] || 'loopback',
+    app: {
+      nodeEnv: env.NODE_ENV ?? 'development',
+      port: env.PORT ?? 3000,
+      dataDir: resolve(env.DATA_DIR || '.data'),
+      /** Empty: same-origin only. */
+      corsOrigins: (env.CORS_ORIGINS ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+      webDir: resolve(env.WEB_DIR || join(__dirname, '..', 'web', 'browser')),
+      redisUrl: env.REDIS_URL ?? null,
+      /** How long a user whose last socket closed may take to come back before peers hear offline. */
+      presenceGraceMs: env.PRESENCE_GRACE_MS ?? 2000,
+      /** Sockets in `batched` presence mode get at most one `presence:batch` per this interval. */
+      presenceBatchMs: env.PRESENCE_BATCH_MS ?? 1000,
+      /** Express `trust proxy`: which proxies may set X-Forwarded-For. */
+      trustProxy: env.TRUST_PROXY || 'loopback',
+    },
+    database: {
+      /** Null: main.ts starts the embedded PostgreSQL and sets its URL here. */
+      url: env.DATABASE_URL ?? null,
+    },
+    auth: {
+      /** Null: generated once and kept in the data folder (see authConfig). */
+      jwtSecret: env.JWT_SECRET || null,
+      tokenTtlSeconds: parseDuration(env.TOKEN_TTL ?? '12h'),
+      bcryptCost: env.BCRYPT_COST ?? 10,
+      failedLoginLimit: env.RATE_LIMIT_LOGIN ?? 10,
+      failedLoginWindowMs: 15 * 60 * 1000,
+      registrationLimit: env.RATE_LIMIT_REGISTER ?? 30,
+      registrationWindowMs: 60 * 60 * 1000,
+    },
+    messages: {
+      ratePerSecond: env.MESSAGE_RATE ?? 10,
+      burst: env.MESSAGE_BURST ?? 60,
+      /** Group-commit transactions in flight at once (MessageWriter). */
+      writeLanes: env.MESSAGE_WRITE_LANES ?? 1,
+    },
   };
+}
+
+export type Settings = ReturnType<typeof settingsFrom>;
+
+let validated: Settings | undefined;
+
+/**
+ * The settings this process runs with: process.env validated and typed on first use, once
+ * (main.ts asks first, so a bad value stops the boot with its name before anything starts).
+ * The namespaces below are its parts.
+ */
+export function settings(): Settings {
+  validated ??= settingsFrom(validateEnv(process.env));
+  return validated;
+}
+
+export const appConfig = registerAs('app', () => settings().app);
+
+export const databaseConfig = registerAs('database', () => {
+  const { url } = settings().database;
+  if (!url) throw new Error('DATABASE_URL is unset and no embedded PostgreSQL was started');
+  return { url };
 });
 
-/** main.ts starts the embedded PostgreSQL and sets DATABASE_URL when it was unset. */
-export const databaseConfig = registerAs('database', () => ({
-  url: process.env['DATABASE_URL'] ?? '',
-}));
+export const authConfig = registerAs('auth', () => {
+  const { app, auth } = settings();
+  return { ...auth, jwtSecret: auth.jwtSecret ?? developmentSecret(app.dataDir) };
+});
 
-export const authConfig = registerAs('auth', () => ({
-  jwtSecret:
-    process.env['JWT_SECRET'] || developmentSecret(resolve(process.env['DATA_DIR'] || '.data')),
-  tokenTtlSeconds: parseDuration(process.env['TOKEN_TTL'] || '12h'),
-  bcryptCost: int(process.env['BCRYPT_COST'], 10),
-  failedLoginLimit: int(process.env['RATE_LIMIT_LOGIN'], 10),
-  failedLoginWindowMs: 15 * 60 * 1000,
-  registrationLimit: int(process.env['RATE_LIMIT_REGISTER'], 30),
-  registrationWindowMs: 60 * 60 * 1000,
-}));
-
-export const messagesConfig = registerAs('messages', () => ({
-  ratePerSecond: int(process.env['MESSAGE_RATE'], 10),
-  burst: int(process.env['MESSAGE_BURST'], 60),
-  /** Group-commit transactions in flight at once (MessageWriter). */
-  writeLanes: int(process.env['MESSAGE_WRITE_LANES'], 1),
-}));
+export const messagesConfig = registerAs('messages', () => settings().messages);
 
 export type AppConfig = ConfigType<typeof appConfig>;
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;

@@ -1,4 +1,5 @@
-import { parseDuration } from './configuration';
+import { resolve } from 'node:path';
+import { parseDuration, settingsFrom } from './configuration';
 import { validateEnv } from './env.validation';
 
 describe('validateEnv', () => {
@@ -28,5 +29,71 @@ describe('validateEnv', () => {
     expect(parseDuration('30m')).toBe(1800);
     expect(parseDuration('12h')).toBe(43200);
     expect(parseDuration('7d')).toBe(604800);
+  });
+
+  it("gives README's defaults for an empty environment, and an empty number its default", () => {
+    const { app, database, auth, messages } = settingsFrom(validateEnv({ PORT: '' }));
+    expect(app).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      dataDir: resolve('.data'),
+      corsOrigins: [],
+      redisUrl: null,
+      presenceGraceMs: 2000,
+      presenceBatchMs: 1000,
+      trustProxy: 'loopback',
+    });
+    expect(database.url).toBeNull();
+    expect(auth).toMatchObject({
+      jwtSecret: null,
+      tokenTtlSeconds: 12 * 3600,
+      bcryptCost: 10,
+      failedLoginLimit: 10,
+      registrationLimit: 30,
+    });
+    expect(messages).toEqual({ ratePerSecond: 10, burst: 60, writeLanes: 1 });
+  });
+
+  it('turns every variable into its typed setting', () => {
+    const { app, database, auth, messages } = settingsFrom(
+      validateEnv({
+        PORT: '8080',
+        DATA_DIR: '/srv/chat',
+        CORS_ORIGINS: 'http://a.example, https://b.example',
+        DATABASE_URL: 'postgres://db/chat',
+        REDIS_URL: 'redis://cache:6379',
+        TRUST_PROXY: 'uniquelocal',
+        TOKEN_TTL: '30m',
+        BCRYPT_COST: '12',
+        RATE_LIMIT_LOGIN: '5',
+        RATE_LIMIT_REGISTER: '7',
+        PRESENCE_GRACE_MS: '0',
+        PRESENCE_BATCH_MS: '250',
+        MESSAGE_RATE: '3',
+        MESSAGE_BURST: '9',
+        MESSAGE_WRITE_LANES: '4',
+        JWT_SECRET: 's'.repeat(32),
+        NODE_ENV: 'production',
+      }),
+    );
+    expect(app).toMatchObject({
+      nodeEnv: 'production',
+      port: 8080,
+      dataDir: '/srv/chat',
+      corsOrigins: ['http://a.example', 'https://b.example'],
+      redisUrl: 'redis://cache:6379',
+      presenceGraceMs: 0,
+      presenceBatchMs: 250,
+      trustProxy: 'uniquelocal',
+    });
+    expect(database.url).toBe('postgres://db/chat');
+    expect(auth).toMatchObject({
+      jwtSecret: 's'.repeat(32),
+      tokenTtlSeconds: 1800,
+      bcryptCost: 12,
+      failedLoginLimit: 5,
+      registrationLimit: 7,
+    });
+    expect(messages).toEqual({ ratePerSecond: 3, burst: 9, writeLanes: 4 });
   });
 });

@@ -1,4 +1,4 @@
-import { plainToInstance } from 'class-transformer';
+import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -14,6 +14,12 @@ import {
 
 export const DURATION_PATTERN = /^\d+[smhd]?$/;
 
+/** A number variable set to the empty string counts as unset (its default applies). */
+const EmptyIsUnset = () =>
+  Transform(({ value, obj, key }: { value: unknown; obj: Record<string, unknown>; key: string }) =>
+    obj[key] === '' ? undefined : value,
+  );
+
 /** Every variable the API reads, checked at boot so a bad value fails with its name. */
 export class EnvironmentVariables {
   @IsOptional()
@@ -21,6 +27,7 @@ export class EnvironmentVariables {
   NODE_ENV?: string;
 
   @IsOptional()
+  @EmptyIsUnset()
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -64,51 +71,60 @@ export class EnvironmentVariables {
   TRUST_PROXY?: string;
 
   @IsOptional()
+  @EmptyIsUnset()
   @IsInt()
   @Min(10, { message: 'BCRYPT_COST must be at least 10' })
   @Max(15)
   BCRYPT_COST?: number;
 
   @IsOptional()
+  @EmptyIsUnset()
   @IsInt()
   @Min(1)
   RATE_LIMIT_LOGIN?: number;
 
   @IsOptional()
+  @EmptyIsUnset()
   @IsInt()
   @Min(1)
   RATE_LIMIT_REGISTER?: number;
 
   @IsOptional()
+  @EmptyIsUnset()
   @IsInt()
   @Min(0)
   @Max(60000)
   PRESENCE_GRACE_MS?: number;
 
   @IsOptional()
+  @EmptyIsUnset()
   @IsInt()
   @Min(10)
   @Max(10000)
   PRESENCE_BATCH_MS?: number;
 
   @IsOptional()
+  @EmptyIsUnset()
   @IsInt()
   @Min(1)
   MESSAGE_RATE?: number;
 
   @IsOptional()
+  @EmptyIsUnset()
   @IsInt()
   @Min(1)
   MESSAGE_BURST?: number;
 
   @IsOptional()
+  @EmptyIsUnset()
   @IsInt()
   @Min(1)
   @Max(16)
   MESSAGE_WRITE_LANES?: number;
 }
 
-export function validateEnv(raw: Record<string, unknown>): Record<string, unknown> {
+/** The environment, checked and converted (numbers are numbers); throws naming every bad value. */
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
   const env = plainToInstance(EnvironmentVariables, raw, { enableImplicitConversion: true });
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) {
@@ -117,5 +133,5 @@ export function validateEnv(raw: Record<string, unknown>): Record<string, unknow
     );
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return { ...raw, ...env };
+  return env;
 }

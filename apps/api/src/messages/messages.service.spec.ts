@@ -1,22 +1,17 @@
 import { itemAt } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
+import { plainToInstance } from 'class-transformer';
 import { ChatsService } from '../chats/chats.service';
 import { TestApp } from '../testing/test-app';
 import { mapError } from '../common/error-mapping';
+import { SendMessageDto } from './dto/send-message.dto';
 import { MessageWriter } from './message-writer';
 import { MessagesService } from './messages.service';
 
 describe('MessagesService', () => {
-  let t: TestApp;
-  let chats: ChatsService;
-  let messages: MessagesService;
-
-  beforeAll(async () => {
-    t = await TestApp.start();
-    chats = t.get(ChatsService);
-    messages = t.get(MessagesService);
-  });
-  afterAll(() => t.stop());
+  const t = TestApp.forSpec();
+  const chats = t.service(ChatsService);
+  const messages = t.service(MessagesService);
 
   async function pair() {
     const ann = await t.register('Ann');
@@ -27,10 +22,12 @@ describe('MessagesService', () => {
 
   it('stores trimmed content with the sender and the chat', async () => {
     const { ann, chatId } = await pair();
-    const { message, created } = await messages.send(ann.auth, chatId, {
-      content: 'hello',
+    // The DTO as the validation pipe hands it over: SendMessageDto trims the content.
+    const dto = plainToInstance(SendMessageDto, {
+      content: ' \n hello  ',
       clientId: randomUUID(),
     });
+    const { message, created } = await messages.send(ann.auth, chatId, dto);
     expect(created).toBe(true);
     expect(message).toMatchObject({
       chatId,
@@ -38,6 +35,8 @@ describe('MessagesService', () => {
       senderName: 'Ann',
       content: 'hello',
     });
+    const stored = await messages.history(ann.user.id, chatId, {});
+    expect(stored.messages.map((m) => m.content)).toEqual(['hello']);
     expect(BigInt(message.id)).toBeGreaterThan(0n);
     expect(new Date(message.createdAt).toISOString()).toBe(message.createdAt);
   });

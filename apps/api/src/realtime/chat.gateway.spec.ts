@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  Ack,
-  Chat,
-  Message,
-  PresenceBatchEvent,
-  PresenceEvent,
-  ReadEvent,
-  TypingEvent,
-} from '@chat/shared-types';
-import { io, type Socket } from 'socket.io-client';
+import type { Ack, Chat, Message, PresenceBatchEvent, PresenceEvent } from '@chat/shared-types';
+import {
+  disconnection,
+  emitRaw,
+  nextEvent,
+  receives,
+  waitFor,
+  type ChatSocket,
+} from '@chat/test-harness';
 import { ChatsService } from '../chats/chats.service';
-import { nextEvent, receives, TestApp } from '../testing/test-app';
+import { TestApp } from '../testing/test-app';
 
 /** `{ a: { a: … } }`, `depth` levels deep. */
 function nested(depth: number): unknown {
@@ -19,24 +18,12 @@ function nested(depth: number): unknown {
   return value;
 }
 
-const emit = <T>(socket: Socket, event: string, payload: unknown) =>
-  new Promise<Ack<T>>((resolve) => socket.emit(event, payload, resolve));
-
-async function until(condition: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Any event and payload (valid or not), with the ack typed as the test expects it. */
+const emit = <T>(socket: ChatSocket, event: string, payload: unknown) =>
+  emitRaw(socket, event, payload) as Promise<Ack<T>>;
 
 describe('ChatGateway', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await TestApp.start();
-  });
-  afterAll(() => t.stop());
+  const t = TestApp.forSpec();
 
   async function pair() {
     const ann = await t.register('Ann');
@@ -54,7 +41,7 @@ describe('ChatGateway', () => {
       t.connect(bob.accessToken),
       t.connect(eve.accessToken),
     ]);
-    const arrivals = [annTab2, bobTab].map((s) => nextEvent<Message>(s, 'message:new'));
+    const arrivals = [annTab2, bobTab].map((s) => nextEvent(s, 'message:new'));
     const eveHears = receives(eveTab, 'message:new', 500);
 
     const ack = await emit<Message>(annTab1, 'message:send', {
@@ -143,7 +130,7 @@ describe('ChatGateway', () => {
   it('keeps a user online while any tab is open', async () => {
     const { ann, bob } = await pair();
     const watcher = await t.connect(ann.accessToken);
-    const online = nextEvent<PresenceEvent>(watcher, 'presence');
+    const online = nextEvent(watcher, 'presence');
     const tab1 = await t.connect(bob.accessToken);
     expect(await online).toEqual({ userId: bob.user.id, online: true });
 
@@ -152,7 +139,7 @@ describe('ChatGateway', () => {
     tab1.close();
     expect(await flips).toBe(false);
 
-    const offline = nextEvent<PresenceEvent>(watcher, 'presence');
+    const offline = nextEvent(watcher, 'presence');
     tab2.close();
     expect(await offline).toEqual({ userId: bob.user.id, online: false });
   });
@@ -160,7 +147,7 @@ describe('ChatGateway', () => {
   it('says nothing to peers when a user reloads within the grace period', async () => {
     const { ann, bob } = await pair();
     const watcher = await t.connect(ann.accessToken);
-    const online = nextEvent<PresenceEvent>(watcher, 'presence');
+    const online = nextEvent(watcher, 'presence');
     const before = await t.connect(bob.accessToken);
     await online;
 
@@ -182,12 +169,12 @@ describe('ChatGateway', () => {
       t.connect(bob.accessToken),
       t.connect(bob.accessToken),
     ]);
-    await until(() => bobChanges().length > 0);
+    await waitFor('bob online in a batch', () => bobChanges().length > 0, 3000, 20);
     expect(bobChanges()).toEqual([{ userId: bob.user.id, online: true }]);
 
     tab1.close();
     tab2.close();
-    await until(() => bobChanges().length > 1);
+    await waitFor('bob offline in a batch', () => bobChanges().length > 1, 3000, 20);
     expect(bobChanges()).toEqual([
       { userId: bob.user.id, online: true },
       { userId: bob.user.id, online: false },
@@ -201,14 +188,7 @@ describe('ChatGateway', () => {
 
   it('refuses a handshake whose presence mode is unknown', async () => {
     const { ann } = await pair();
-    const socket = io(t.url.replace('[::1]', '127.0.0.1'), {
-      auth: { token: ann.accessToken, presence: 'sometimes' },
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-    });
-    const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
-    socket.close();
+    const error = await t.handshakeError(ann.accessToken, 'sometimes');
     expect(error.message).toBe('invalid');
   });
 
@@ -235,19 +215,23 @@ describe('ChatGateway', () => {
 
   it('sends typing to the other member only', async () => {
     const { ann, bob, chatId } = await pair();
-    const [annTab1, annTab2, bobTab] = await Promise.all([
+    const eve = await t.register('Eve');
+    const [annTab1, annTab2, bobTab, eveTab] = await Promise.all([
       t.connect(ann.accessToken),
       t.connect(ann.accessToken),
       t.connect(bob.accessToken),
+      t.connect(eve.accessToken),
     ]);
-    const bobSees = nextEvent<TypingEvent>(bobTab, 'typing');
+    const bobSees = nextEvent(bobTab, 'typing');
     const ownTabSees = receives(annTab2, 'typing', 400);
+    const outsiderSees = receives(eveTab, 'typing', 400);
     expect(await emit(annTab1, 'typing', { chatId, isTyping: true })).toEqual({
       ok: true,
       data: {},
     });
     expect(await bobSees).toEqual({ chatId, userId: ann.user.id, isTyping: true });
     expect(await ownTabSees).toBe(false);
+    expect(await outsiderSees).toBe(false);
   });
 
   it("tells every member's sockets about a read, including the reader's other tabs", async () => {
@@ -263,7 +247,7 @@ describe('ChatGateway', () => {
       clientId: randomUUID(),
     });
     const id = sent.ok ? sent.data.id : '';
-    const heard = [annTab, bobTab2].map((s) => nextEvent<ReadEvent>(s, 'chat:read'));
+    const heard = [annTab, bobTab2].map((s) => nextEvent(s, 'chat:read'));
     expect(await emit(bobTab1, 'chat:read', { chatId, upToId: id })).toEqual({
       ok: true,
       data: {},
@@ -280,13 +264,13 @@ describe('ChatGateway', () => {
       t.connect(ann.accessToken),
       t.connect(bob.accessToken),
     ]);
-    const bobHears = nextEvent<Chat>(bobTab, 'chat:created');
+    const bobHears = nextEvent(bobTab, 'chat:created');
     const ack = await emit<Chat>(annTab, 'chat:create', { peerId: bob.user.id });
     expect(ack).toMatchObject({ ok: true, data: { title: 'Bob' } });
     const chat = await bobHears;
     expect(chat.title).toBe('Ann');
 
-    const arrives = nextEvent<Message>(bobTab, 'message:new');
+    const arrives = nextEvent(bobTab, 'message:new');
     await emit(annTab, 'message:send', {
       chatId: chat.id,
       content: 'first',
@@ -296,16 +280,16 @@ describe('ChatGateway', () => {
   });
 
   it('refuses a handshake without a valid token, and closes sockets at logout', async () => {
-    await expect(t.connect('not-a-token')).rejects.toMatchObject({ message: 'unauthorized' });
+    expect((await t.handshakeError('not-a-token')).message).toBe('unauthorized');
     const ann = await t.register('Ann');
     const socket = await t.connect(ann.accessToken);
-    const closed = nextEvent<string>(socket, 'disconnect');
+    const closed = disconnection(socket);
     const response = await fetch(`${t.url}/api/auth/logout`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ann.accessToken}` },
     });
     expect(response.status).toBe(204);
     expect(await closed).toBe('io server disconnect');
-    await expect(t.connect(ann.accessToken)).rejects.toMatchObject({ message: 'unauthorized' });
+    expect((await t.handshakeError(ann.accessToken)).message).toBe('unauthorized');
   });
 });

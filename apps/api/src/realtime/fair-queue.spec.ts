@@ -1,12 +1,9 @@
 import { Logger } from '@nestjs/common';
+import { sleep, waitFor } from '@chat/test-harness';
 import { FairQueue } from './fair-queue';
 
 /** Waits for the queue's turns (setImmediate each) rather than for a fixed time. */
-async function until(done: () => boolean): Promise<void> {
-  for (let waited = 0; !done() && waited < 2000; waited += 10) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const until = (what: string, done: () => boolean) => waitFor(what, done, 2000, 10);
 
 describe('FairQueue', () => {
   it('serves each key in turn, so one with many tasks does not hold up another', async () => {
@@ -14,7 +11,7 @@ describe('FairQueue', () => {
     const ran: string[] = [];
     for (let i = 0; i < 5; i++) queue.push('flood', () => ran.push(`flood${i}`));
     queue.push('calm', () => ran.push('calm'));
-    await until(() => ran.length === 6);
+    await until('all six tasks', () => ran.length === 6);
     expect(ran.indexOf('calm')).toBeLessThanOrEqual(1);
     expect(ran.filter((r) => r.startsWith('flood'))).toEqual([
       'flood0',
@@ -34,7 +31,7 @@ describe('FairQueue', () => {
     });
     queue.push('broken', () => ran.push('broken, second'));
     queue.push('calm', () => ran.push('calm'));
-    await until(() => ran.length === 2);
+    await until('both good tasks', () => ran.length === 2);
     expect(ran).toEqual(['calm', 'broken, second']);
     expect(logged).toHaveBeenCalledWith(expect.stringContaining('boom'));
     logged.mockRestore();
@@ -45,7 +42,7 @@ describe('FairQueue', () => {
     const ran: string[] = [];
     queue.push('gone', () => ran.push('gone'));
     queue.forget('gone');
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await sleep(10);
     expect(ran).toEqual([]);
   });
 });

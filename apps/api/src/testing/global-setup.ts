@@ -8,7 +8,7 @@ const LOCAL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1
 
 /**
  * The specs need a PostgreSQL server: the local one when it answers, else an embedded one in
- * a temporary folder. Each spec file then makes its own database on it (test-database.ts).
+ * a temporary folder. Each spec file then makes its own database on it (TestApp, test-app.ts).
  */
 export default async function globalSetup(): Promise<void> {
   if (await reachable(LOCAL)) {

@@ -1,40 +1,72 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import type { AuthResult, PresenceMode } from '@chat/shared-types';
-import { Client } from 'pg';
-import { io, type Socket } from 'socket.io-client';
+import {
+  connectSession,
+  handshakeError,
+  LocalPostgres,
+  openChatSocket,
+  SOCKET_TIMEOUT_MS,
+  type ChatSocket,
+} from '@chat/test-harness';
 import { AuthService } from '../auth/auth.service';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
-import { createValidationPipe } from '../common/validation';
-import { ChatIoAdapter } from '../realtime/chat-io.adapter';
+import { configureApp } from '../app.setup';
+import { settings } from '../config/configuration';
 import type { TcpProxy } from './tcp-proxy';
 
+type Token<T> = abstract new (...args: never[]) => T;
+
+interface Running {
+  app: NestExpressApplication;
+  url: string;
+  database: string;
+}
+
 /**
- * The whole API module on a fresh database of its own, listening on a free port: specs of
- * services and of the gateway use the real SQL, the real Socket.IO server and real clients.
+ * The whole API module on a fresh database of its own, configured as main.ts configures it
+ * (configureApp) and listening on a free port: specs of services and of the gateway use the
+ * real SQL, the real Socket.IO server and real clients.
  */
 export class TestApp {
+  /** The PostgreSQL server the spec databases are made on (see global-setup.ts). */
   static postgresServer(): URL {
     return new URL(
       process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     );
   }
 
-  private constructor(
-    readonly app: INestApplication,
-    readonly url: string,
-    private readonly database: string,
-    private readonly sockets: Socket[] = [],
-  ) {}
+  /**
+   * One TestApp for the calling spec file: started before its tests, stopped after them.
+   * `proxy`: reach the database through it (started by then), so a spec can cut the connection.
+   */
+  static forSpec(options: { proxy?: TcpProxy } = {}): TestApp {
+    const t = new TestApp();
+    beforeAll(() => t.start(options));
+    afterAll(() => t.stop());
+    return t;
+  }
 
-  /** `proxy`: reach the database through it, so a spec can cut the connection. */
-  static async start(options: { proxy?: TcpProxy } = {}): Promise<TestApp> {
-    const database = `chat_spec_${randomBytes(6).toString('hex')}`;
-    const server = TestApp.postgresServer();
-    await admin(server.toString(), `CREATE DATABASE ${database}`);
-    const databaseUrl = new URL(server);
-    databaseUrl.pathname = `/${database}`;
+  private running: Running | null = null;
+  private readonly sockets: ChatSocket[] = [];
+
+  private constructor() {
+    // Made by forSpec only, which ties its start and stop to the spec file's hooks.
+  }
+
+  get app(): NestExpressApplication {
+    return this.started().app;
+  }
+
+  get url(): string {
+    return this.started().url;
+  }
+
+  private async start(options: { proxy?: TcpProxy }): Promise<void> {
+    const server = LocalPostgres.at(TestApp.postgresServer().toString());
+    const { name: database, url } = await server.createDatabase('chat_spec');
+    const databaseUrl = new URL(url);
     if (options.proxy) databaseUrl.port = String(options.proxy.port);
     Object.assign(process.env, {
       DATABASE_URL: databaseUrl.toString(),
@@ -44,83 +76,80 @@ export class TestApp {
       PRESENCE_GRACE_MS: '300',
       PRESENCE_BATCH_MS: '100',
     });
-    // Imported late: configuration is read when the module is first loaded.
+    // Validated once per module registry (each spec file has its own), on first use.
+    const config = settings();
+    if (config.database.url !== databaseUrl.toString()) {
+      throw new Error('one TestApp per spec file: the settings were validated for another one');
+    }
     const { AppModule } = await import('../app.module');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    const app = moduleRef.createNestApplication({ logger: ['error'] });
-    app.setGlobalPrefix('api');
-    app.useGlobalPipes(createValidationPipe());
-    app.useWebSocketAdapter(new ChatIoAdapter(app, [], 64 * 1024));
+    // As main.ts creates it: configureApp adds the JSON body parser with its limit.
+    const app = moduleRef.createNestApplication<NestExpressApplication>({
+      logger: ['error'],
+      bodyParser: false,
+    });
+    configureApp(app, config.app);
     await app.listen(0, '127.0.0.1');
-    return new TestApp(app, await app.getUrl(), database);
+    this.running = { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), database };
   }
 
-  get<T>(token: new (...args: never[]) => T): T {
+  private started(): Running {
+    if (!this.running) throw new Error('the TestApp is used before its beforeAll started it');
+    return this.running;
+  }
+
+  get<T>(token: Token<T>): T {
     return this.app.get(token);
+  }
+
+  /**
+   * `token`'s instance in the app, looked up at each use: a spec file takes it at the top,
+   * before the app has started.
+   */
+  service<T extends object>(token: Token<T>): T {
+    return new Proxy({} as T, {
+      get: (_target, key) => {
+        const instance = this.get(token);
+        const value: unknown = Reflect.get(instance, key);
+        return typeof value === 'function'
+          ? (value as (...args: unknown[]) => unknown).bind(instance)
+          : value;
+      },
+    });
   }
 
   async register(name = 'user'): Promise<AuthResult & { auth: AuthenticatedUser }> {
     const login = `${name}_${randomUUID().slice(0, 8)}`.toLowerCase();
     const service = this.get(AuthService);
     // One address per account: the registrations-per-address limit is not under test here.
-    const address = `10.7.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
+    const [a = 0, b = 0] = randomBytes(2);
     const result = await service.register(
       { login, fullName: name, password: 'password123' },
-      address,
+      `10.7.${a}.${b}`,
     );
     return { ...result, auth: await service.authenticate(result.accessToken) };
   }
 
-  async connect(token: string, presence?: PresenceMode): Promise<Socket> {
-    const socket = io(this.url.replace('[::1]', '127.0.0.1'), {
-      auth: { token, presence },
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-    });
+  /** A socket that is connected and in its rooms (the server sent `session`); closed at stop. */
+  async connect(token: string, presence?: PresenceMode): Promise<ChatSocket> {
+    const { socket } = await connectSession(this.url, token, SOCKET_TIMEOUT_MS, presence);
     this.sockets.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('session', () => resolve());
-      socket.once('connect_error', reject);
-    });
     return socket;
   }
 
-  async stop(): Promise<void> {
+  /** The `connect_error` a handshake with this token (and presence mode) fails with. */
+  handshakeError(token: string, presence?: string): Promise<Error> {
+    const socket = openChatSocket(this.url, token, presence);
+    this.sockets.push(socket);
+    return handshakeError(socket);
+  }
+
+  private async stop(): Promise<void> {
     this.sockets.forEach((s) => s.close());
-    await this.app.close();
-    await admin(
-      TestApp.postgresServer().toString(),
-      `DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`,
-    );
+    const running = this.running;
+    this.running = null;
+    if (!running) return;
+    await running.app.close();
+    await LocalPostgres.at(TestApp.postgresServer().toString()).dropDatabase(running.database);
   }
-}
-
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** The next `event` on `socket`, or a rejection after `ms`. */
-export function nextEvent<T>(socket: Socket, event: string, ms = 2000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-    socket.once(event, (payload: T) => {
-      clearTimeout(timer);
-      resolve(payload);
-    });
-  });
-}
-
-/** Resolves true if `event` arrives within `ms`, false otherwise. */
-export function receives(socket: Socket, event: string, ms = 300): Promise<boolean> {
-  return nextEvent(socket, event, ms).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,16 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import { AuthService } from '../auth/auth.service';
 import { ChatsService } from '../chats/chats.service';
 import { TestApp } from '../testing/test-app';
 import { UsersService } from './users.service';
 
 describe('UsersService', () => {
-  let t: TestApp;
-  let users: UsersService;
-
-  beforeAll(async () => {
-    t = await TestApp.start();
-    users = t.get(UsersService);
-  });
-  afterAll(() => t.stop());
+  const t = TestApp.forSpec();
+  const users = t.service(UsersService);
 
   it('lists everyone but the caller; available drops people already in a direct chat', async () => {
     const [ann, bob, cid] = await Promise.all([
@@ -33,11 +29,20 @@ describe('UsersService', () => {
 
   it('searches login and full name case-insensitively, treating % and _ literally', async () => {
     const ann = await t.register('Ann');
-    const zed = await t.register('Zedekiah');
-    const found = await users.list(ann.user.id, { search: 'ZEDEK' });
-    expect(found.map((u) => u.id)).toEqual([zed.user.id]);
-    expect(await users.list(ann.user.id, { search: '%' })).toEqual([]);
-    expect(await users.list(ann.user.id, { search: zed.user.login.toUpperCase() })).toHaveLength(1);
+    const tag = randomUUID().slice(0, 8);
+    const make = (login: string, fullName: string, from: string) =>
+      t.get(AuthService).register({ login, fullName, password: 'password123' }, from);
+    // Each is found by one field only: the other does not contain the search.
+    const byName = await make(`n${tag}`, `Zed${tag}ekiah`, '10.9.0.1');
+    const byLogin = await make(`l${tag}_zz`, 'Someone Else', '10.9.0.2');
+    const search = async (text: string) =>
+      (await users.list(ann.user.id, { search: text })).map((u) => u.id);
+
+    expect(await search(`ZED${tag.toUpperCase()}EK`)).toEqual([byName.user.id]);
+    expect(await search(`L${tag.toUpperCase()}_ZZ`)).toEqual([byLogin.user.id]);
+    // As LIKE wildcards, `_<tag>` would match n<tag> and `%` everyone.
+    expect(await search(`_${tag}`)).toEqual([]);
+    expect(await search('%')).toEqual([]);
   });
 
   it('honours the limit', async () => {

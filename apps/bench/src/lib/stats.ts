@@ -44,7 +44,7 @@ export class Latency {
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { sleep } from '@chat/test-harness';
 
 export const round = (value: number, digits = 1) => {
   const f = 10 ** digits;

@@ -1,5 +1,5 @@
 import type { AuthResult, Chat, HistoryPage, Message } from '@chat/shared-types';
-import type { Tuple } from '@chat/test-harness';
+import { randomPassword, testUserOf, type TestUser, type Tuple } from '@chat/test-harness';
 import { randomBytes } from 'node:crypto';
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -63,12 +63,7 @@ export async function restExpect<T>(
   return answer.body;
 }
 
-export interface TestUser {
-  id: string;
-  login: string;
-  fullName: string;
-  token: string;
-}
+export type { TestUser };
 
 /** A short random tag for logins: `<tag>_<role>` stays within 32 characters. */
 export function uniqueTag(): string {
@@ -76,11 +71,11 @@ export function uniqueTag(): string {
 }
 
 export async function registerUser(baseUrl: string, login: string): Promise<TestUser> {
-  const fullName = `Reliability ${login}`;
+  const password = randomPassword(6);
   const result = await restExpect<AuthResult>(baseUrl, 'POST', '/api/auth/register', [201], {
-    body: { login, fullName, password: `pw-${randomBytes(6).toString('hex')}` },
+    body: { login, fullName: `Reliability ${login}`, password },
   });
-  return { id: result.user.id, login: result.user.login, fullName, token: result.accessToken };
+  return testUserOf(result, password);
 }
 
 /** Registers `<tag>_<role><i>` for i in 0..count-1, a few at a time. */

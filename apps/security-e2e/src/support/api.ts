@@ -1,4 +1,4 @@
-import { startTestApi, type TestApiRun } from '@chat/test-harness';
+import { sleep, startTestApi, type TestApiRun } from '@chat/test-harness';
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
@@ -61,7 +61,7 @@ export class SecurityApi {
   /** Everything the API printed so far (the harness's log file, not only its tail). */
   async log(): Promise<string> {
     // The harness writes through a stream; give it a moment to flush.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     return readFile(this.run.api.logFile, 'utf8');
   }
 

@@ -1,3 +1,4 @@
+import { sleep } from '@chat/test-harness';
 import WebSocket from 'ws';
 import type { SecurityApi } from './api';
 
@@ -139,7 +140,7 @@ export class RawEngineSocket {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.ws.readyState === WebSocket.CLOSED) return true;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
     }
     return this.ws.readyState === WebSocket.CLOSED;
   }

@@ -149,4 +149,4 @@ export function disconnection(socket: Socket, timeoutMs: number): Promise<string
   });
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { sleep } from '@chat/test-harness';

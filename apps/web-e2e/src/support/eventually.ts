@@ -1,9 +1,9 @@
+import { sleep } from '@chat/test-harness';
+
 /** How long a live update may take to show up before a test gives up on it. */
 export const LIVE_TIMEOUT_MS = 15_000;
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { sleep };
 
 /**
  * Retries `check` until it returns without throwing (typically a block of `expect`s), and

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ChildServer } from './child-server';
+import { sleep } from './timing';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
 export const API_ENTRY = join(WORKSPACE_ROOT, 'dist/apps/api/main.js');
@@ -115,7 +116,7 @@ export class ApiProcess {
       } catch (error) {
         lastProblem = (error as Error).message;
       }
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     }
     throw new Error(`the API was not healthy within ${READY_TIMEOUT_MS / 1000} s (${lastProblem})`);
   }

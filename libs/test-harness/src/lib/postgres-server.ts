@@ -9,6 +9,7 @@ import { WORKSPACE_ROOT } from './api-process';
 import { ChildServer } from './child-server';
 import { freePort } from './ports';
 import { LocalPostgres } from './postgres';
+import { sleep } from './timing';
 
 const run = promisify(execFile);
 const READY_TIMEOUT_MS = 30_000;
@@ -125,7 +126,7 @@ export class PostgresServer {
       } catch (error) {
         lastProblem = (error as Error).message;
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
     const why = this.server.exitDescription() ?? `not ready within ${READY_TIMEOUT_MS / 1000} s`;
     throw new Error(

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildServer } from './child-server';
 import { freePort } from './ports';
+import { sleep } from './timing';
 
 const READY_TIMEOUT_MS = 15_000;
 
@@ -66,7 +67,7 @@ export class RedisServer {
     while (Date.now() < deadline) {
       if (this.server.exitDescription()) break;
       if (await this.ping()) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
     const why = this.server.exitDescription() ?? `no PONG within ${READY_TIMEOUT_MS / 1000} s`;
     throw new Error(`redis-server ${why}\n--- its output ---\n${this.server.output()}`);

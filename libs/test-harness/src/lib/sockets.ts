@@ -1,6 +1,7 @@
 import type {
   Ack,
   ClientToServerEvents,
+  PresenceMode,
   ServerToClientEvents,
   SessionEvent,
 } from '@chat/shared-types';
@@ -24,14 +25,18 @@ export const SOCKET_TIMEOUT_MS = 3_000;
 
 /**
  * Starts connecting a socket to the API at `baseUrl`: websocket only, a connection of its own,
- * no reconnection. `token` is sent as `auth.token` (omitted: none is sent).
+ * no reconnection. `token` is sent as `auth.token` (omitted: none is sent), `presence` as
+ * `auth.presence` (a PresenceMode; anything else is for testing the refusal).
  */
-export function openChatSocket(baseUrl: string, token?: string): ChatSocket {
+export function openChatSocket(baseUrl: string, token?: string, presence?: string): ChatSocket {
   return io(baseUrl, {
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
-    auth: token === undefined ? {} : { token },
+    auth: {
+      ...(token === undefined ? {} : { token }),
+      ...(presence === undefined ? {} : { presence }),
+    },
   });
 }
 
@@ -44,8 +49,9 @@ export function connectSession(
   baseUrl: string,
   token: string,
   timeoutMs = SOCKET_TIMEOUT_MS,
+  presence?: PresenceMode,
 ): Promise<{ socket: ChatSocket; session: SessionEvent }> {
-  const socket = openChatSocket(baseUrl, token);
+  const socket = openChatSocket(baseUrl, token, presence);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.disconnect();
@@ -140,6 +146,18 @@ export function nextEvent<E extends ServerEvent>(
     }, timeoutMs);
     raw.on(event, listener);
   });
+}
+
+/** Resolves true if a `name` event arrives within `timeoutMs`, false otherwise. */
+export function receives(
+  socket: ChatSocket,
+  name: ServerEvent,
+  timeoutMs = SOCKET_TIMEOUT_MS,
+): Promise<boolean> {
+  return nextEvent(socket, name, timeoutMs).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Records every `name` event from now on; `events` fills as they arrive. */

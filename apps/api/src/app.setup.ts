@@ -1,0 +1,62 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { createValidationPipe } from './common/validation';
+import type { AppConfig } from './config/configuration';
+import { ChatIoAdapter } from './realtime/chat-io.adapter';
+import { REDIS } from './redis/redis.module';
+import { serveWebApp } from './web/web-app';
+
+/** Large enough for a 4000-character message of 4-byte characters and its envelope. */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+/**
+ * Everything the API adds to a created Nest app before it listens: body limit, proxy trust,
+ * security headers, CORS, the /api prefix, the web build, validation, the Socket.IO adapter
+ * and Swagger. main.ts and the specs' TestApp both call it, so specs run the app users run.
+ * The app must be created with `bodyParser: false` (the JSON parser is added here, with its limit).
+ */
+export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  app.useBodyParser('json', { limit: MAX_PAYLOAD_BYTES });
+  app.disable('x-powered-by');
+  // Client addresses (for per-address limits) come from X-Forwarded-For only via these proxies.
+  app.set('trust proxy', config.trustProxy);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Socket.IO connects back to this origin over ws(s).
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          // Swagger UI injects its styles inline.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          // Plain-HTTP deployments (localhost, a LAN address) must keep working.
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+  app.enableCors({
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    credentials: false,
+  });
+  app.setGlobalPrefix('api');
+  serveWebApp(app, config.webDir);
+  app.useGlobalPipes(createValidationPipe());
+  app.useWebSocketAdapter(
+    new ChatIoAdapter(app, config.corsOrigins, MAX_PAYLOAD_BYTES, app.get(REDIS)),
+  );
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Chat API')
+    .setDescription(
+      'REST side of the chat contract. Real-time events are on Socket.IO at /socket.io. ' +
+        'The whole contract (REST routes, Socket.IO events, error shapes) is docs/contract.md ' +
+        'in the repository, encoded as TypeScript in libs/shared-types.',
+    )
+    .setVersion('1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'api/docs-json',
+  });
+}
