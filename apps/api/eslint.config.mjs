@@ -1,3 +1,29 @@
 import baseConfig from '../../eslint.config.mjs';
 
-export default [...baseConfig];
+export default [
+  ...baseConfig,
+  {
+    // One-way dependencies: realtime/ depends on the features, never the reverse. A feature
+    // announces what happened on DomainEvents (common/events); realtime/ decides who hears it.
+    // Specs are not in the app's dependency graph: one may hold a feature's rule against the
+    // socket fast path's copy of it (messages/send-message.rules.spec.ts).
+    files: [
+      'src/{auth,users,chats,messages,common,config,database,health,presence,redis,web}/**/*.ts',
+    ],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)realtime(/|$)',
+              message:
+                'Feature code must not import realtime/: emit a DomainEvents event (common/events) and let realtime/ listen.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+];

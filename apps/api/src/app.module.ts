@@ -11,7 +11,6 @@ import { RedisModule } from './redis/redis.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
-import { BroadcastModule } from './realtime/broadcast.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { UsersModule } from './users/users.module';
 
@@ -29,7 +28,6 @@ import { UsersModule } from './users/users.module';
     DatabaseModule,
     RedisModule,
     RateLimitModule,
-    BroadcastModule,
     AuthModule,
     UsersModule,
     ChatsModule,

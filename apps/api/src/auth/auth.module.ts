@@ -4,8 +4,10 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsModule } from '../common/events/events.module';
 import { JwtAuthGuard } from '../common/guards/jwt-auth.guard';
 import { authConfig } from '../config/configuration';
+import { PresenceModule } from '../presence/presence.module';
 import { UserEntity } from '../users/user.entity';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -15,6 +17,8 @@ import { SessionEntity } from './session.entity';
 @Module({
   imports: [
     TypeOrmModule.forFeature([UserEntity, SessionEntity]),
+    EventsModule,
+    PresenceModule,
     JwtModule.registerAsync({
       inject: [authConfig.KEY],
       useFactory: (config: ConfigType<typeof authConfig>) => ({

@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { Batcher } from '../common/batcher';
+import { DomainEvents } from '../common/events/domain-events';
 import { authConfig, type AuthConfig } from '../config/configuration';
-import { Broadcaster } from '../realtime/broadcaster.service';
-import { PresenceService } from '../realtime/presence.service';
+import { PresenceService } from '../presence/presence.service';
 import { UserEntity } from '../users/user.entity';
 import type { AuthenticatedUser } from './authenticated-user';
 import { LoginDto } from './dto/login.dto';
@@ -64,7 +64,7 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly throttle: AuthThrottle,
     private readonly presence: PresenceService,
-    private readonly broadcaster: Broadcaster,
+    private readonly events: DomainEvents,
   ) {
     this.dummyHash = bcrypt.hash('dummy password for timing', config.bcryptCost);
   }
@@ -113,7 +113,7 @@ export class AuthService {
 
   async logout(user: AuthenticatedUser): Promise<void> {
     await this.sessions.update({ id: user.sessionId }, { revokedAt: () => 'now()' });
-    this.broadcaster.endSession(user.sessionId);
+    this.events.emit('session.ended', { userId: user.id, sessionId: user.sessionId });
   }
 
   /** Verifies signature, algorithm and expiry, then that the session is still live. */

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../common/events/events.module';
 import { UsersModule } from '../users/users.module';
 import { ChatsController } from './chats.controller';
 import { ChatsService } from './chats.service';
 
 @Module({
-  imports: [UsersModule],
+  imports: [EventsModule, UsersModule],
   controllers: [ChatsController],
   providers: [ChatsService],
   exports: [ChatsService],

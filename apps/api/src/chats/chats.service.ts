@@ -5,7 +5,7 @@ import {
   GLOBAL_CHAT_ID,
   isDirectChatId,
   GLOBAL_CHAT_TITLE,
-  isChatId,
+  NO_NUL_PATTERN,
   type Chat,
   type ChatKind,
   type ChatMember,
@@ -13,8 +13,8 @@ import {
 } from '@chat/shared-types';
 import { DataSource } from 'typeorm';
 import { AppError, forbiddenChat } from '../common/app-error';
+import { DomainEvents } from '../common/events/domain-events';
 import { isoTimestamp, toMessage, type MessageRow } from '../messages/message.mapper';
-import { Broadcaster } from '../realtime/broadcaster.service';
 import { UsersService, type UserRow } from '../users/users.service';
 
 interface ChatRow {
@@ -40,7 +40,7 @@ export class ChatsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly users: UsersService,
-    private readonly broadcaster: Broadcaster,
+    private readonly events: DomainEvents,
   ) {}
 
   /** The caller's chats: `all` first, then by latest activity. */
@@ -99,7 +99,7 @@ export class ChatsService {
       const views = new Map<string, Chat>();
       for (const memberId of [userId, peerId])
         views.set(memberId, await this.get(memberId, chatId));
-      this.broadcaster.chatCreated(views);
+      this.events.emit('chat.created', { chatsByUser: views });
     }
     return { chat: await this.get(userId, chatId), created };
   }
@@ -129,7 +129,7 @@ export class ChatsService {
       [chatId, userId, upToId],
     );
     const upTo = rows[0]?.last_read_id ?? null;
-    if (upTo) this.broadcaster.chatRead({ chatId, userId, upToId: upTo });
+    if (upTo) this.events.emit('chat.read', { chatId, userId, upToId: upTo });
     return upTo;
   }
 
@@ -202,5 +202,7 @@ function lastMessageRow(row: ChatRow): MessageRow {
 
 /** An id no chat can have (too long, NUL) is forbidden like any chat one is not in. */
 export function assertChatIdShape(chatId: string): void {
-  if (!isChatId(chatId)) throw forbiddenChat();
+  if (chatId.length === 0 || chatId.length > 200 || !NO_NUL_PATTERN.test(chatId)) {
+    throw forbiddenChat();
+  }
 }

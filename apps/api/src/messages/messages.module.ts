@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ChatsModule } from '../chats/chats.module';
+import { EventsModule } from '../common/events/events.module';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
 import { MessageWriter } from './message-writer';
 import { SendRateLimiter } from './send-rate-limiter';
 
 @Module({
-  imports: [ChatsModule],
+  imports: [ChatsModule, EventsModule],
   controllers: [MessagesController],
   providers: [MessagesService, MessageWriter, SendRateLimiter],
   exports: [MessagesService, SendRateLimiter],

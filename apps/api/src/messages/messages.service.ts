@@ -4,8 +4,8 @@ import { LIMITS, type HistoryPage, type Message } from '@chat/shared-types';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { AppError, forbiddenChat } from '../common/app-error';
+import { DomainEvents } from '../common/events/domain-events';
 import { assertChatIdShape, ChatsService } from '../chats/chats.service';
-import { Broadcaster } from '../realtime/broadcaster.service';
 import { HistoryQueryDto } from './dto/history-query.dto';
 import { SendMessageDto } from './dto/send-message.dto';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message.mapper';
@@ -23,14 +23,15 @@ export class MessagesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly chats: ChatsService,
     private readonly writer: MessageWriter,
-    private readonly broadcaster: Broadcaster,
+    private readonly events: DomainEvents,
   ) {}
 
   /**
    * The caller has taken a send token (SendRateLimiter) already: the gateway does so before
    * a packet reaches the handlers, so a flood is refused at the door.
    * Stores the message (MessageWriter: membership checked, idempotent on (sender, clientId),
-   * ids in commit order per chat), then broadcasts it to the chat's room.
+   * ids in commit order per chat), then announces it (`message.created`), before the caller
+   * acks: the realtime layer hears it synchronously and emits it to the chat's room.
    */
   async send(sender: AuthenticatedUser, chatId: string, dto: SendMessageDto): Promise<SentMessage> {
     assertChatIdShape(chatId);
@@ -43,7 +44,7 @@ export class MessagesService {
     });
     if (row) {
       const message = toMessage(row);
-      this.broadcaster.messageCreated(message);
+      this.events.emit('message.created', { message });
       return { message, created: true };
     }
     return { message: await this.stored(sender.id, chatId, dto.clientId), created: false };

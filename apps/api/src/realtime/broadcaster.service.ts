@@ -1,19 +1,25 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Chat, Message, ReadEvent } from '@chat/shared-types';
+import { DomainEvents } from '../common/events/domain-events';
 import { appConfig, type AppConfig } from '../config/configuration';
 import { presenceRoom, sessionRoom, userRoom, type ChatServer } from './chat-server';
 import { PresenceBatch } from './presence-batch';
 
 /**
- * Sends server events to rooms. REST controllers and the gateway share it, so a message
- * sent over REST reaches sockets exactly like one sent over a socket.
+ * Decides who hears what happened: it listens to the domain events the feature services emit
+ * (whether the work came over REST or a socket) and sends each to the rooms that should get
+ * it. Presence, which only the realtime layer knows about, comes from PresenceTracker.
  */
 @Injectable()
-export class Broadcaster implements OnModuleDestroy {
+export class Broadcaster implements OnModuleInit, OnModuleDestroy {
   private server: ChatServer | null = null;
   private readonly presenceBatch: PresenceBatch;
+  private readonly unsubscribe: (() => void)[] = [];
 
-  constructor(@Inject(appConfig.KEY) config: AppConfig) {
+  constructor(
+    private readonly events: DomainEvents,
+    @Inject(appConfig.KEY) config: AppConfig,
+  ) {
     this.presenceBatch = new PresenceBatch(config.presenceBatchMs, (changes) =>
       this.server?.to(presenceRoom('batched')).emit('presence:batch', { changes }),
     );
@@ -23,26 +29,18 @@ export class Broadcaster implements OnModuleDestroy {
     this.server = server;
   }
 
+  onModuleInit(): void {
+    this.unsubscribe.push(
+      this.events.on('message.created', ({ message }) => this.messageCreated(message)),
+      this.events.on('chat.created', ({ chatsByUser }) => this.chatCreated(chatsByUser)),
+      this.events.on('chat.read', (event) => this.chatRead(event)),
+      this.events.on('session.ended', ({ sessionId }) => this.endSession(sessionId)),
+    );
+  }
+
   onModuleDestroy(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
     this.presenceBatch.stop();
-  }
-
-  messageCreated(message: Message): void {
-    this.server?.to(message.chatId).emit('message:new', message);
-  }
-
-  /** Joins every socket of each member to the new room, then tells each its own view. */
-  chatCreated(chatsByUser: ReadonlyMap<string, Chat>): void {
-    const server = this.server;
-    if (!server) return;
-    for (const [userId, chat] of chatsByUser) {
-      server.in(userRoom(userId)).socketsJoin(chat.id);
-      server.to(userRoom(userId)).emit('chat:created', chat);
-    }
-  }
-
-  chatRead(event: ReadEvent): void {
-    this.server?.to(event.chatId).emit('chat:read', event);
   }
 
   /**
@@ -58,8 +56,26 @@ export class Broadcaster implements OnModuleDestroy {
     this.presenceBatch.add(userId, online);
   }
 
+  private messageCreated(message: Message): void {
+    this.server?.to(message.chatId).emit('message:new', message);
+  }
+
+  /** Joins every socket of each member to the new room, then tells each its own view. */
+  private chatCreated(chatsByUser: ReadonlyMap<string, Chat>): void {
+    const server = this.server;
+    if (!server) return;
+    for (const [userId, chat] of chatsByUser) {
+      server.in(userRoom(userId)).socketsJoin(chat.id);
+      server.to(userRoom(userId)).emit('chat:created', chat);
+    }
+  }
+
+  private chatRead(event: ReadEvent): void {
+    this.server?.to(event.chatId).emit('chat:read', event);
+  }
+
   /** Logout: the session's open sockets are closed at once. */
-  endSession(sessionId: string): void {
+  private endSession(sessionId: string): void {
     this.server?.in(sessionRoom(sessionId)).disconnectSockets(true);
   }
 }

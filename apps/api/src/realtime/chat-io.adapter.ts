@@ -4,11 +4,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { RedisConnections } from '../redis/redis.module';
+import { corkFrameWrites } from './engine-io-cork';
 
 /**
  * Socket.IO server options for the whole app: payload cap, origin allowlist (same-origin
- * when CORS_ORIGINS is empty), no per-message deflate, and the Redis adapter when REDIS_URL
- * is set.
+ * when CORS_ORIGINS is empty), no per-message deflate, corked frame writes
+ * (engine-io-cork.ts), and the Redis adapter when REDIS_URL is set.
  */
 export class ChatIoAdapter extends IoAdapter {
   constructor(
@@ -36,7 +37,7 @@ export class ChatIoAdapter extends IoAdapter {
         callback(null, allowed);
       },
     });
-    coalesceFrameWrites(server);
+    corkFrameWrites(server);
     // Several instances: room broadcasts, joins and disconnects reach every instance's sockets.
     if (this.redis) {
       server.adapter(createAdapter(this.redis.pub, this.redis.sub));
@@ -44,45 +45,6 @@ export class ChatIoAdapter extends IoAdapter {
     }
     return server;
   }
-}
-
-/** The parts of an Engine.IO WebSocket transport that coalesceFrameWrites touches. */
-interface WebSocketTransport {
-  name: string;
-  send(packets: unknown[]): void;
-  socket?: { _socket?: { cork(): void; uncork(): void } };
-}
-
-/**
- * Engine.IO sends the packets queued for a socket in one `send`, but writes each as its own
- * WebSocket frame with its own write syscall (an ack and the sender's copy of its message,
- * say). Corking the TCP socket for the length of that `send` hands them to the kernel in one
- * `writev`: the same frames in the same order, fewer syscalls (docs/benchmarks.md, W1).
- */
-function coalesceFrameWrites(server: Server): void {
-  const corked = new WeakSet<WebSocketTransport>();
-  const cork = (transport: WebSocketTransport) => {
-    const tcp = transport.socket?._socket;
-    if (transport.name !== 'websocket' || !tcp || corked.has(transport)) return;
-    corked.add(transport);
-    const send = transport.send.bind(transport);
-    transport.send = (packets) => {
-      tcp.cork();
-      try {
-        send(packets);
-      } finally {
-        tcp.uncork();
-      }
-    };
-  };
-  type Connection = {
-    transport: WebSocketTransport;
-    on(event: 'upgrade', listener: (transport: WebSocketTransport) => void): void;
-  };
-  server.engine.on('connection', (conn: Connection) => {
-    cork(conn.transport);
-    conn.on('upgrade', cork);
-  });
 }
 
 /** Non-browser clients send no Origin; a browser on this very host is same-origin. */

@@ -8,9 +8,8 @@ export interface SocketData {
   chatIds: string[];
   /** Chosen at the handshake (`auth.presence`). */
   presence: PresenceMode;
-  /** Set once the socket is counted in presence. */
+  /** Set once the socket is set up (rooms joined): from then on it counts in presence. */
   online?: boolean;
-  expiry?: NodeJS.Timeout;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -1,11 +1,22 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ChatsModule } from '../chats/chats.module';
+import { EventsModule } from '../common/events/events.module';
 import { MessagesModule } from '../messages/messages.module';
+import { PresenceModule } from '../presence/presence.module';
+import { Broadcaster } from './broadcaster.service';
 import { ChatGateway } from './chat.gateway';
+import { HandshakeAuth } from './handshake-auth';
+import { PresenceTracker } from './presence-tracker';
+import { SendFastPath } from './send-fast-path';
 
+/**
+ * Socket.IO: the gateway and what it is made of. Depends on the features; no feature
+ * depends on it (eslint.config.mjs forbids the import): they announce what happened on
+ * DomainEvents, and Broadcaster decides who hears it.
+ */
 @Module({
-  imports: [AuthModule, ChatsModule, MessagesModule],
-  providers: [ChatGateway],
+  imports: [AuthModule, ChatsModule, MessagesModule, EventsModule, PresenceModule],
+  providers: [ChatGateway, HandshakeAuth, SendFastPath, PresenceTracker, Broadcaster],
 })
 export class RealtimeModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { LIMITS, type User } from '@chat/shared-types';
 import { DataSource } from 'typeorm';
-import { PresenceService } from '../realtime/presence.service';
+import { PresenceService } from '../presence/presence.service';
 import { ListUsersQueryDto } from './dto/list-users.dto';
 
 export interface UserRow {

@@ -1,15 +1,16 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { REDIS, type RedisConnections } from '../redis/redis.module';
-import { Broadcaster } from './broadcaster.service';
 import { MemoryPresenceService } from './memory-presence.service';
 import { PresenceService } from './presence.service';
 import { RedisPresenceService } from './redis-presence.service';
 
-/** The realtime state every feature module may use, without depending on the gateway. */
-@Global()
+/**
+ * Who is online, shared by every instance when REDIS_URL is set. The realtime layer writes
+ * it (sockets coming and going, realtime/presence-tracker.ts); users reads it for each
+ * `User.online`, and auth for the signed-in user's.
+ */
 @Module({
   providers: [
-    Broadcaster,
     {
       provide: PresenceService,
       inject: [REDIS],
@@ -17,6 +18,6 @@ import { RedisPresenceService } from './redis-presence.service';
         redis ? new RedisPresenceService(redis.commands) : new MemoryPresenceService(),
     },
   ],
-  exports: [Broadcaster, PresenceService],
+  exports: [PresenceService],
 })
-export class BroadcastModule {}
+export class PresenceModule {}

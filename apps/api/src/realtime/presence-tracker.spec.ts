@@ -1,0 +1,70 @@
+import { nextEvent, receives, recordEvents, waitFor } from '@chat/test-harness';
+import { PresenceService } from '../presence/presence.service';
+import { TestApp } from '../testing/test-app';
+
+/** TestApp runs with PRESENCE_GRACE_MS=300. */
+const GRACE_MS = 300;
+
+describe('PresenceTracker', () => {
+  const t = TestApp.forSpec();
+
+  async function watcherAndBob() {
+    const ann = await t.register('Ann');
+    const bob = await t.register('Bob');
+    const watcher = await t.connect(ann.accessToken);
+    return { watcher, bob };
+  }
+
+  it("announces a user online at their first socket and offline after their last one's grace period", async () => {
+    const { watcher, bob } = await watcherAndBob();
+    const heard = recordEvents(watcher, 'presence');
+    const tab1 = await t.connect(bob.accessToken);
+    const tab2 = await t.connect(bob.accessToken);
+    tab1.close();
+    // Offline comes only after the grace period, counted from the last socket's close.
+    const offline = nextEvent(watcher, 'presence', 3000, (e) => !e.online);
+    tab2.close();
+    const closedAt = Date.now();
+    await offline;
+
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(GRACE_MS - 20);
+    expect(heard.events.filter((e) => e.userId === bob.user.id)).toEqual([
+      { userId: bob.user.id, online: true },
+      { userId: bob.user.id, online: false },
+    ]);
+  });
+
+  it('tells peers nothing when a user reconnects within the grace period', async () => {
+    const { watcher, bob } = await watcherAndBob();
+    const online = nextEvent(watcher, 'presence');
+    const before = await t.connect(bob.accessToken);
+    await online;
+
+    const flips = receives(watcher, 'presence', GRACE_MS + 500);
+    before.close();
+    await t.connect(bob.accessToken);
+    expect(await flips).toBe(false);
+  });
+
+  it('does not announce offline when the user comes back on another instance within the grace period', async () => {
+    const { watcher, bob } = await watcherAndBob();
+    const online = nextEvent(watcher, 'presence');
+    const here = await t.connect(bob.accessToken);
+    await online;
+    const presence = t.app.get<PresenceService>(PresenceService);
+
+    const flips = receives(watcher, 'presence', GRACE_MS + 500);
+    here.close();
+    await waitFor(
+      'the last socket is uncounted',
+      async () => !(await presence.isOnline(bob.user.id)),
+      1000,
+      10,
+    );
+    // What another instance records for a socket of its own (RedisPresenceService is shared).
+    await presence.connected(bob.user.id, 'socket-on-another-instance');
+
+    expect(await flips).toBe(false);
+    await presence.disconnected(bob.user.id, 'socket-on-another-instance');
+  });
+});
