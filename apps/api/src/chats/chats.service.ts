@@ -5,7 +5,7 @@ import {
   GLOBAL_CHAT_ID,
   isDirectChatId,
   GLOBAL_CHAT_TITLE,
-  NO_NUL_PATTERN,
+  isChatId,
   type Chat,
   type ChatKind,
   type ChatMember,
@@ -202,7 +202,5 @@ function lastMessageRow(row: ChatRow): MessageRow {
 
 /** An id no chat can have (too long, NUL) is forbidden like any chat one is not in. */
 export function assertChatIdShape(chatId: string): void {
-  if (chatId.length === 0 || chatId.length > 200 || !NO_NUL_PATTERN.test(chatId)) {
-    throw forbiddenChat();
-  }
+  if (!isChatId(chatId)) throw forbiddenChat();
 }
