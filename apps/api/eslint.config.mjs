@@ -1,5 +1,26 @@
 import baseConfig from '../../eslint.config.mjs';
 
+/**
+ * The workspace's module-boundary rule with `type:test-util` allowed to `type:app`: for the
+ * API's specs and their helpers (src/testing), which are test code and never bundled.
+ */
+function boundariesForTestCode() {
+  const [level, options] = baseConfig.findLast(
+    (config) => config.rules?.['@nx/enforce-module-boundaries'],
+  ).rules['@nx/enforce-module-boundaries'];
+  const depConstraints = options.depConstraints.map((constraint) =>
+    constraint.sourceTag === 'type:app'
+      ? {
+          ...constraint,
+          notDependOnLibsWithTags: constraint.notDependOnLibsWithTags.filter(
+            (tag) => tag !== 'type:test-util',
+          ),
+        }
+      : constraint,
+  );
+  return [level, { ...options, depConstraints }];
+}
+
 export default [
   ...baseConfig,
   {
@@ -25,5 +46,9 @@ export default [
         },
       ],
     },
+  },
+  {
+    files: ['src/**/*.spec.ts', 'src/testing/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundariesForTestCode() },
   },
 ];

@@ -5,7 +5,6 @@ import { AuthModule } from './auth/auth.module';
 import { ChatsModule } from './chats/chats.module';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
 import { appConfig, authConfig, databaseConfig, messagesConfig } from './config/configuration';
-import { validateEnv } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
 import { RedisModule } from './redis/redis.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
@@ -19,10 +18,9 @@ import { UsersModule } from './users/users.module';
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
-      // The process environment only: main.ts reads it before Nest starts, a .env file would
-      // be half-honoured.
+      // The process environment only, validated once by settings() (config/configuration.ts):
+      // main.ts reads it before Nest starts, a .env file would be half-honoured.
       ignoreEnvFile: true,
-      validate: validateEnv,
       load: [appConfig, databaseConfig, authConfig, messagesConfig],
     }),
     DatabaseModule,
