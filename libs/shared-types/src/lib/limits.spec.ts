@@ -3,9 +3,13 @@ import {
   isChatId,
   isClientId,
   isMessageContent,
+  isEmoji,
   isMessageId,
+  isNewerVersion,
+  isVersion,
   LIMITS,
   textLength,
+  utf8Length,
 } from './limits';
 
 describe('textLength', () => {
@@ -109,5 +113,59 @@ describe('isMessageId', () => {
     expect(isMessageId('9223372036854775808')).toBe(false);
     expect(isMessageId('9999999999999999999')).toBe(false);
     for (const bad of ['0', '-1', '01', '1.5', '', ' 1', 1]) expect(isMessageId(bad)).toBe(false);
+  });
+});
+
+describe('isEmoji', () => {
+  it.each([['👍'], ['❤️'], ['👍🏽'], ['👩‍👩‍👧'], ['🇫🇷'], ['1️⃣'], ['#⃣'], ['🏴󠁧󠁢󠁳󠁣󠁴󠁿'], ['☺']])(
+    'accepts %j',
+    (emoji) => {
+      expect(isEmoji(emoji)).toBe(true);
+    },
+  );
+
+  it.each([
+    [''],
+    ['a'],
+    ['1'],
+    ['👍👍'],
+    ['👍 '],
+    ['🇫'],
+    ['e\u0301'],
+    ['\uD83D'],
+    ['\u0000'],
+    [':+1:'],
+    [42],
+    [null],
+    // One grapheme cluster, but 35 UTF-8 bytes (a pictograph with many combining marks).
+    ['👍' + '\u0301'.repeat(16)],
+  ])('refuses %j', (value) => {
+    expect(isEmoji(value)).toBe(false);
+  });
+
+  it('measures UTF-8 as encoders do', () => {
+    expect(utf8Length('a')).toBe(1);
+    expect(utf8Length('é')).toBe(2);
+    expect(utf8Length('€')).toBe(3);
+    expect(utf8Length('👩‍👩‍👧')).toBe(18);
+    expect(LIMITS.emojiBytesMax).toBe(32);
+    expect(LIMITS.reactionsPerUserMax).toBe(20);
+  });
+});
+
+describe('isVersion', () => {
+  it('takes 0 and positive bigint strings only', () => {
+    expect(isVersion('0')).toBe(true);
+    expect(isVersion('17')).toBe(true);
+    expect(isVersion('9223372036854775807')).toBe(true);
+    expect(isVersion('9223372036854775808')).toBe(false);
+    expect(isVersion('-1')).toBe(false);
+    expect(isVersion('01')).toBe(false);
+    expect(isVersion(1)).toBe(false);
+  });
+
+  it('compares numerically, not as text', () => {
+    expect(isNewerVersion('10', '9')).toBe(true);
+    expect(isNewerVersion('9', '10')).toBe(false);
   });
 });

@@ -15,6 +15,28 @@ export const LIMITS = {
   usersDefault: 50,
   usersMax: 100,
   searchMax: 64,
+  /** GET /api/search: `q` is 1-200 characters; 1-50 hits a page, 20 by default. */
+  searchQueryMax: 200,
+  searchDefault: 20,
+  searchPageMax: 50,
+  /** GET /api/chats/:id/members page size. */
+  membersDefault: 50,
+  membersMax: 100,
+  /** `Chat.members` of the global chat (and of larger groups) lists at most this many. */
+  chatMembersMax: 50,
+  /** `presence:watch` names at most this many users. */
+  presenceWatchMax: 500,
+  /** `unreadCount` is exact up to this; above it the server answers a number ≥ it ("999+"). */
+  unreadMax: 999,
+  /** Different emoji one user may have on one message. */
+  reactionsPerUserMax: 20,
+  /** UTF-8 bytes of a reaction's emoji. */
+  emojiBytesMax: 32,
+  /** Characters of MessageRef.excerpt. */
+  excerptMax: 200,
+  /** `changes` page size. */
+  changesDefault: 100,
+  changesMax: 500,
 } as const;
 
 /** `login`: a-z 0-9 _ . - (stored lower-case). */
@@ -84,3 +106,45 @@ export function isClientId(value: unknown): value is string {
 
 export const GLOBAL_CHAT_ID = 'all';
 export const GLOBAL_CHAT_TITLE = 'All';
+
+/** UTF-8 bytes of `text` (lone surrogates count as U+FFFD, as encoders write them). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const PICTOGRAPHIC_START = /^\p{Extended_Pictographic}/u;
+const FLAG = /^\p{Regional_Indicator}{2}$/u;
+const KEYCAP = /^[0-9#*]\uFE0F?\u20E3$/u;
+
+/**
+ * Whether `value` is one emoji: exactly one grapheme cluster (as Intl.Segmenter cuts text)
+ * that starts with an Extended_Pictographic code point (with its modifiers, ZWJ sequences and
+ * tags), or is a regional-indicator flag or a keycap; at most 32 UTF-8 bytes.
+ */
+export function isEmoji(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length === 0) return false;
+  if (utf8Length(value) > LIMITS.emojiBytesMax) return false;
+  const iterator = graphemes.segment(value)[Symbol.iterator]();
+  const first = iterator.next();
+  if (first.done || !iterator.next().done) return false;
+  return PICTOGRAPHIC_START.test(value) || FLAG.test(value) || KEYCAP.test(value);
+}
+
+/** A reaction's `emoji` (PUT/DELETE …/reactions/:emoji, `reaction:set`): one emoji. */
+export const isReactionEmoji = isEmoji;
+
+/** A `changes` cursor: '0' or a positive integer string within Postgres bigint range. */
+export function isVersion(value: unknown): value is string {
+  return value === '0' || isMessageId(value);
+}
+
+/** Whether version `a` is greater than version `b` (both version strings). */
+export function isNewerVersion(a: string, b: string): boolean {
+  return BigInt(a) > BigInt(b);
+}

@@ -1,9 +1,37 @@
 import type { Ack } from '../errors';
 import type { Chat, Message, User } from '../models';
-import type { HistoryPage, SendMessageBody } from '../rest/messages';
+import type { ChangesPage, HistoryPage, SendMessageBody } from '../rest/messages';
 
 export interface SendMessageRequest extends SendMessageBody {
   chatId: string;
+}
+
+/** `message:edit` → Message. */
+export interface EditMessageRequest {
+  chatId: string;
+  messageId: string;
+  content: string;
+}
+
+/** `message:delete` → Message (the tombstone). */
+export interface DeleteMessageRequest {
+  chatId: string;
+  messageId: string;
+}
+
+/** `reaction:set` → Message: `on` sets the caller's `emoji`, `on: false` clears it. */
+export interface ReactionRequest {
+  chatId: string;
+  messageId: string;
+  emoji: string;
+  on: boolean;
+}
+
+/** `chat:changes` → the same page as GET /api/chats/:id/changes. */
+export interface ChangesRequest {
+  chatId: string;
+  since: string;
+  limit?: number;
 }
 
 export interface CreateChatPayload {
@@ -14,6 +42,7 @@ export interface HistoryRequest {
   chatId: string;
   before?: string;
   after?: string;
+  around?: string;
   limit?: number;
 }
 
@@ -66,11 +95,25 @@ export interface HandshakeAuth {
 /**
  * `presence:batch`: the presence changes since the previous batch, in the order they happened,
  * at most one per user (a user who left and came back within the interval is not in it).
- * Every user shares the global chat with every other, so a batch goes to every `batched`
- * socket; it may name the receiver's own user.
+ * A socket hears the users it shares a direct chat with, and those it watches
+ * (`presence:watch`); it may name the receiver's own user.
  */
 export interface PresenceBatchEvent {
   changes: PresenceEvent[];
+}
+
+/**
+ * `presence:watch`: the users whose presence the socket also wants (a member list, search
+ * results on screen), at most LIMITS.presenceWatchMax; replaces the socket's previous watch
+ * list (an empty list stops watching).
+ */
+export interface PresenceWatchRequest {
+  userIds: string[];
+}
+
+/** The ack of `presence:watch`: those of the watched users online now. */
+export interface PresenceWatchResult {
+  online: string[];
 }
 
 export interface TypingEvent {
@@ -86,12 +129,22 @@ export interface ClientToServerEvents {
   'chat:history': (payload: HistoryRequest, ack: (result: Ack<HistoryPage>) => void) => void;
   'chat:read': (payload: ReadRequest, ack: (result: Ack<Empty>) => void) => void;
   typing: (payload: TypingRequest, ack: (result: Ack<Empty>) => void) => void;
+  'presence:watch': (
+    payload: PresenceWatchRequest,
+    ack: (result: Ack<PresenceWatchResult>) => void,
+  ) => void;
+  'message:edit': (payload: EditMessageRequest, ack: (result: Ack<Message>) => void) => void;
+  'message:delete': (payload: DeleteMessageRequest, ack: (result: Ack<Message>) => void) => void;
+  'reaction:set': (payload: ReactionRequest, ack: (result: Ack<Message>) => void) => void;
+  'chat:changes': (payload: ChangesRequest, ack: (result: Ack<ChangesPage>) => void) => void;
 }
 
 /** Events the server emits. */
 export interface ServerToClientEvents {
   session: (payload: SessionEvent) => void;
   'message:new': (message: Message) => void;
+  /** A message's new state after an edit, a deletion or a reaction change. */
+  'message:updated': (message: Message) => void;
   'chat:created': (chat: Chat) => void;
   'chat:read': (payload: ReadEvent) => void;
   presence: (payload: PresenceEvent) => void;
