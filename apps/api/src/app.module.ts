@@ -4,12 +4,19 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { ChatsModule } from './chats/chats.module';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
-import { appConfig, authConfig, databaseConfig, messagesConfig } from './config/configuration';
+import {
+  appConfig,
+  authConfig,
+  databaseConfig,
+  messagesConfig,
+  operationsConfig,
+} from './config/configuration';
 import { DatabaseModule } from './database/database.module';
 import { RedisModule } from './redis/redis.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
+import { OperationsModule } from './operations/operations.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { UsersModule } from './users/users.module';
 
@@ -21,8 +28,9 @@ import { UsersModule } from './users/users.module';
       // The process environment only, validated once by settings() (config/configuration.ts):
       // main.ts reads it before Nest starts, a .env file would be half-honoured.
       ignoreEnvFile: true,
-      load: [appConfig, databaseConfig, authConfig, messagesConfig],
+      load: [appConfig, databaseConfig, authConfig, messagesConfig, operationsConfig],
     }),
+    OperationsModule,
     DatabaseModule,
     RedisModule,
     RateLimitModule,

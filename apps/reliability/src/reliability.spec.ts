@@ -3,6 +3,7 @@ import { LongOffline, OFFLINE_MS } from './scenarios/long-offline';
 import { ordering } from './scenarios/ordering';
 import { postgresRestarted } from './scenarios/postgres-restarted';
 import { redisRestarted } from './scenarios/redis-restarted';
+import { rollingRestart } from './scenarios/rolling-restart';
 import { twoInstances } from './scenarios/two-instances';
 import { ChatClient } from './support/chat-client';
 import { Deployment } from './support/deployment';
@@ -67,6 +68,10 @@ describe('reliability: one API instance on a PostgreSQL of its own', () => {
     it('Redis restarted: after reconnect and catch-up no client misses a message', async () => {
       judge(await redisRestarted(pair, scaleOut));
     }, 180_000);
+
+    it('rolling restart: SIGTERM to A, then B, under load: nothing lost or doubled, all back', async () => {
+      judge(await rollingRestart(pair));
+    }, 120_000);
   });
 
   it(

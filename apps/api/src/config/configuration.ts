@@ -34,6 +34,14 @@ export function settingsFrom(env: EnvironmentVariables) {
       /** Express `trust proxy`: which proxies may set X-Forwarded-For. */
       trustProxy: env.TRUST_PROXY || 'loopback',
     },
+    operations: {
+      /** pino level; JSON lines unless NODE_ENV=development (then pino-pretty when installed). */
+      logLevel: env.LOG_LEVEL ?? 'info',
+      /** Bearer token for GET /api/metrics; null: the endpoint answers 404. */
+      metricsToken: env.METRICS_TOKEN || null,
+      /** SIGTERM to exit: past this the process exits with code 1. */
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    },
     database: {
       /** Null: main.ts starts the embedded PostgreSQL and sets its URL here. */
       url: env.DATABASE_URL ?? null,
@@ -86,10 +94,16 @@ export const authConfig = registerAs('auth', () => {
 
 export const messagesConfig = registerAs('messages', () => settings().messages);
 
+export const operationsConfig = registerAs('operations', () => ({
+  ...settings().operations,
+  nodeEnv: settings().app.nodeEnv,
+}));
+
 export type AppConfig = ConfigType<typeof appConfig>;
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;
 export type AuthConfig = ConfigType<typeof authConfig>;
 export type MessagesConfig = ConfigType<typeof messagesConfig>;
+export type OperationsConfig = ConfigType<typeof operationsConfig>;
 
 /**
  * Outside production a missing JWT_SECRET is generated once and kept in the data folder,

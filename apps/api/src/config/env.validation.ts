@@ -121,6 +121,23 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(16)
   MESSAGE_WRITE_LANES?: number;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  /** Empty counts as unset (docker-compose.yml passes `${METRICS_TOKEN:-}`). */
+  @ValidateIf((env: EnvironmentVariables) => !!env.METRICS_TOKEN)
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  @IsOptional()
+  @EmptyIsUnset()
+  @IsInt()
+  @Min(1000)
+  @Max(120000)
+  SHUTDOWN_TIMEOUT_MS?: number;
 }
 
 /** The environment, checked and converted (numbers are numbers); throws naming every bad value. */

@@ -85,6 +85,9 @@ export class MessageWriter {
 
   private readonly pool: Pool;
 
+  /** Metrics hook (operations/metrics.ts): each committed batch's size and rows inserted. */
+  onBatchStored: ((size: number, stored: number) => void) | null = null;
+
   constructor(
     @InjectDataSource() db: DataSource,
     @Inject(messagesConfig.KEY) config: MessagesConfig,
@@ -136,6 +139,7 @@ export class MessageWriter {
   }
 
   private deliver(batch: Pending[], rows: StoredRow[]): void {
+    this.onBatchStored?.(batch.length, rows.length);
     const stored = new Map(rows.map((row) => [`${row.sender_id}:${row.client_id}`, row]));
     for (const { message, resolve } of batch) {
       const key = `${message.senderId}:${message.clientId}`;

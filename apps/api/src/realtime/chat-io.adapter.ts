@@ -3,6 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../operations/request-id';
 import type { RedisConnections } from '../redis/redis.module';
 import { corkFrameWrites } from './engine-io-cork';
 
@@ -38,6 +39,15 @@ export class ChatIoAdapter extends IoAdapter {
       },
     });
     corkFrameWrites(server);
+    // The handshake's request id (the caller's X-Request-Id or a new one), returned to the
+    // client and kept on the request for HandshakeAuth, so the socket's log lines carry it.
+    server.engine.on(
+      'initial_headers',
+      (headers: Record<string, string>, request: IncomingMessage & { requestId?: string }) => {
+        request.requestId = requestIdFrom(request.headers['x-request-id']);
+        headers[REQUEST_ID_HEADER] = request.requestId;
+      },
+    );
     // Several instances: room broadcasts, joins and disconnects reach every instance's sockets.
     if (this.redis) {
       server.adapter(createAdapter(this.redis.pub, this.redis.sub));

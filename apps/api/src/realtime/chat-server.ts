@@ -10,6 +10,8 @@ export interface SocketData {
   presence: PresenceMode;
   /** Set once the socket is set up (rooms joined): from then on it counts in presence. */
   online?: boolean;
+  /** The handshake's X-Request-Id (or a new id): every log line of the socket carries it. */
+  requestId: string;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -13,6 +13,8 @@ import { ChatsService } from '../chats/chats.service';
 import { WsExceptionFilter } from '../common/filters/ws-exception.filter';
 import { createValidationPipe } from '../common/validation';
 import { MessagesService } from '../messages/messages.service';
+import { Metrics } from '../operations/metrics';
+import { ShutdownState } from '../operations/shutdown';
 import { Broadcaster } from './broadcaster.service';
 import {
   presenceRoom,
@@ -33,6 +35,15 @@ import { SendFastPath } from './send-fast-path';
 
 const ok = <T>(data: T): Ack<T> => ({ ok: true, data });
 const EMPTY: Empty = {};
+/** How long a drain waits for closed connections to be gone before the app closes anyway. */
+const SOCKETS_GONE_MS = 2_000;
+
+/** The fields every log line about a socket carries. */
+const socketFields = (socket: ChatSocket) => ({
+  requestId: socket.data.requestId,
+  socketId: socket.id,
+  userId: socket.data.user?.id,
+});
 
 /**
  * The Socket.IO side of the contract. A socket is authenticated once, at the handshake
@@ -53,11 +64,32 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly broadcaster: Broadcaster,
     private readonly chats: ChatsService,
     private readonly messages: MessagesService,
+    private readonly metrics: Metrics,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   afterInit(server: ChatServer): void {
     this.broadcaster.attach(server);
     this.handshake.guard(server);
+    const local = server.of('/').sockets;
+    this.metrics.countSocketsWith(() => local.size);
+    this.shutdown.onDrain(() => this.drain(server));
+  }
+
+  /**
+   * Graceful shutdown (after the handshake started refusing): every send already read is
+   * stored and acked, then each local socket's connection is closed (not `disconnect()`, which
+   * clients take as final): clients reconnect by themselves, to another instance, and catch up.
+   */
+  private async drain(server: ChatServer): Promise<void> {
+    await this.sends.drain();
+    const local = server.of('/').sockets;
+    this.logger.log(`Draining: closing ${local.size} sockets' connections so they reconnect`);
+    for (const socket of local.values()) socket.conn.close();
+    const deadline = Date.now() + SOCKETS_GONE_MS;
+    while (local.size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   async handleConnection(socket: ChatSocket): Promise<void> {
@@ -75,10 +107,14 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         user: { id: user.id, login: user.login, fullName: user.fullName, online: true },
       });
     } catch (error) {
-      this.logger.warn(`Could not set up socket for ${user.id}: ${String(error)}`);
+      this.logger.warn({ ...socketFields(socket), error: String(error) }, 'socket set-up failed');
       socket.disconnect(true);
       return;
     }
+    this.logger.log(socketFields(socket), 'socket connected');
+    socket.once('disconnect', (reason) =>
+      this.logger.log({ ...socketFields(socket), reason }, 'socket disconnected'),
+    );
     await this.presence.connected(user.id, socket.id);
   }
 

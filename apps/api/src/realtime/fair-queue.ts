@@ -17,9 +17,11 @@ export class FairQueue {
     this.schedule();
   }
 
-  /** Drops what a key still has queued (its socket is gone). */
-  forget(key: string): void {
+  /** Drops what a key still has queued (its socket is gone); returns how many tasks. */
+  forget(key: string): number {
+    const dropped = this.queues.get(key)?.length ?? 0;
     this.queues.delete(key);
+    return dropped;
   }
 
   private schedule(): void {

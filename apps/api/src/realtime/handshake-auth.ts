@@ -7,6 +7,8 @@ import {
 } from '@chat/shared-types';
 import { AuthService } from '../auth/auth.service';
 import { mapError } from '../common/error-mapping';
+import { requestIdFrom } from '../operations/request-id';
+import { ShutdownState } from '../operations/shutdown';
 import type { ChatServer, ChatSocket } from './chat-server';
 
 /** The longest delay setTimeout takes; a later expiry is not reached by any real session. */
@@ -21,7 +23,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 @Injectable()
 export class HandshakeAuth {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly shutdown: ShutdownState,
+  ) {}
 
   guard(server: ChatServer): void {
     server.use((socket, next) => this.identify(socket, next));
@@ -29,6 +34,14 @@ export class HandshakeAuth {
   }
 
   private identify(socket: ChatSocket, next: (error?: Error) => void): void {
+    // The id ChatIoAdapter gave the Engine.IO handshake (and returned in its X-Request-Id).
+    const { requestId } = socket.request as { requestId?: string };
+    socket.data.requestId = requestId ?? requestIdFrom(socket.handshake.headers['x-request-id']);
+    // A draining instance takes no new sockets: the client retries, reaching another instance.
+    if (this.shutdown.draining) {
+      next(new Error('unavailable'));
+      return;
+    }
     const auth: Record<string, unknown> = socket.handshake.auth ?? {};
     const { token, presence = 'each' } = auth;
     if (!isPresenceMode(presence)) {

@@ -51,8 +51,15 @@ function connect(url: string, logger: Logger): RedisConnections {
 export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: RedisConnections | null) {}
 
-  onApplicationShutdown(): void {
+  /** QUIT (pending replies first) where the connection is up; a down one is just dropped. */
+  async onApplicationShutdown(): Promise<void> {
     if (!this.redis) return;
-    for (const client of Object.values(this.redis)) client.disconnect();
+    await Promise.all(
+      Object.values(this.redis).map((client) =>
+        client.status === 'ready'
+          ? client.quit().catch(() => client.disconnect())
+          : client.disconnect(),
+      ),
+    );
   }
 }

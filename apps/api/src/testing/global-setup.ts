@@ -11,6 +11,8 @@ const LOCAL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1
  * a temporary folder. Each spec file then makes its own database on it (TestApp, test-app.ts).
  */
 export default async function globalSetup(): Promise<void> {
+  // Request lines (pino-http) would flood the specs' output; errors still show.
+  process.env['LOG_LEVEL'] ??= 'error';
   if (await reachable(LOCAL)) {
     process.env['TEST_POSTGRES_URL'] = LOCAL;
     return;

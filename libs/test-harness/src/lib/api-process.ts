@@ -49,6 +49,11 @@ export class ApiProcess {
     return this.server.running;
   }
 
+  /** How the last run ended (`exited (code 0, signal null)`), or null while it runs. */
+  exitDescription(): string | null {
+    return this.server.exitDescription();
+  }
+
   /** The last part of what the API printed, for failure messages. */
   output(): string {
     return this.server.output();
