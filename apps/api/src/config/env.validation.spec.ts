@@ -24,6 +24,27 @@ describe('validateEnv', () => {
     expect(() => validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).not.toThrow();
   });
 
+  it('checks the operations settings: log level, metrics token, shutdown bound', () => {
+    expect(() =>
+      validateEnv({ LOG_LEVEL: 'verbose', METRICS_TOKEN: 'short', SHUTDOWN_TIMEOUT_MS: '50' }),
+    ).toThrow(/LOG_LEVEL[\s\S]*METRICS_TOKEN[\s\S]*16[\s\S]*SHUTDOWN_TIMEOUT_MS/);
+    expect(settingsFrom(validateEnv({ METRICS_TOKEN: '' })).operations).toEqual({
+      logLevel: 'info',
+      metricsToken: null,
+      shutdownTimeoutMs: 10_000,
+    });
+    const set = validateEnv({
+      LOG_LEVEL: 'warn',
+      METRICS_TOKEN: 't'.repeat(16),
+      SHUTDOWN_TIMEOUT_MS: '3000',
+    });
+    expect(settingsFrom(set).operations).toEqual({
+      logLevel: 'warn',
+      metricsToken: 't'.repeat(16),
+      shutdownTimeoutMs: 3000,
+    });
+  });
+
   it('reads durations as seconds', () => {
     expect(parseDuration('90')).toBe(90);
     expect(parseDuration('30m')).toBe(1800);
