@@ -2,6 +2,7 @@ export * from './lib/models';
 export * from './lib/errors';
 export * from './lib/limits';
 export * from './lib/chat-id';
+export * from './lib/query';
 export * from './lib/search';
 export * from './lib/rest/auth';
 export * from './lib/rest/users';
