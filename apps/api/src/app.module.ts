@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { ChatsModule } from './chats/chats.module';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
+import { BodyTypeGuard } from './common/guards/body-type.guard';
 import {
   appConfig,
   authConfig,
@@ -41,6 +42,9 @@ import { UsersModule } from './users/users.module';
     RealtimeModule,
     HealthModule,
   ],
-  providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+  providers: [
+    { provide: APP_FILTER, useClass: HttpExceptionFilter },
+    { provide: APP_GUARD, useClass: BodyTypeGuard },
+  ],
 })
 export class AppModule {}

@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { methodNotAllowed } from './common/http/method-not-allowed';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/configuration';
 import { ChatIoAdapter } from './realtime/chat-io.adapter';
@@ -10,6 +11,14 @@ import { serveWebApp } from './web/web-app';
 /** Large enough for a 4000-character message of 4-byte characters and its envelope. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
+/** How long a browser may reuse a CORS preflight's answer (Chromium caps it at 2 h). */
+export const CORS_PREFLIGHT_MAX_AGE_SECONDS = 7200;
+
+/** What configureApp sets on Express's router (the `router` package), which its types omit. */
+interface ExpressRouter {
+  caseSensitive: boolean;
+}
+
 /**
  * Everything the API adds to a created Nest app before it listens: body limit, proxy trust,
  * security headers, CORS, the /api prefix, the web build, validation, the Socket.IO adapter
@@ -17,6 +26,10 @@ export const MAX_PAYLOAD_BYTES = 64 * 1024;
  * The app must be created with `bodyParser: false` (the JSON parser is added here, with its limit).
  */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  // One spelling per URL: `/api/Chats` is not `/api/chats`. Nest's adapter has made the app's
+  // router already (case-insensitive, Express's default); routes registered later follow this.
+  const express = app.getHttpAdapter().getInstance() as unknown as { router: ExpressRouter };
+  express.router.caseSensitive = true;
   app.useBodyParser('json', { limit: MAX_PAYLOAD_BYTES });
   app.disable('x-powered-by');
   // Client addresses (for per-address limits) come from X-Forwarded-For only via these proxies.
@@ -38,7 +51,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
     credentials: false,
+    maxAge: CORS_PREFLIGHT_MAX_AGE_SECONDS,
   });
+  app.use(methodNotAllowed);
   app.setGlobalPrefix('api');
   serveWebApp(app, config.webDir);
   app.useGlobalPipes(createValidationPipe());

@@ -152,6 +152,53 @@ describe('Hostile input', () => {
     vector.finish();
   });
 
+  it('answers bodies that lie about their encoding or type as client errors, with no stack in the log', async () => {
+    const api = getApi();
+    const logBefore = (await api.log()).length;
+    const body = JSON.stringify({ content: 'x', clientId: randomUUID() });
+    const vector = new Vector(
+      'Hostile input',
+      'bodies that lie: Content-Encoding gzip, deflate, br on plain JSON (before and after auth); text/plain and form bodies',
+      '400 / 415 invalid (ApiError), nothing stored, no error or stack in the log',
+    );
+    const cases: [string, string, Parameters<typeof http>[2], number][] = [];
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const headers = { 'content-type': 'application/json', 'content-encoding': encoding };
+      cases.push(
+        [`${encoding} login`, '/api/auth/login', { raw: body, headers }, 400],
+        [
+          `${encoding} message`,
+          `/api/chats/${GLOBAL_CHAT_ID}/messages`,
+          { token: user.token, raw: body, headers },
+          400,
+        ],
+      );
+    }
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      cases.push([
+        type,
+        `/api/chats/${GLOBAL_CHAT_ID}/messages`,
+        { token: user.token, raw: body, headers: { 'content-type': type } },
+        415,
+      ]);
+    }
+    const before = (await history(api, user, GLOBAL_CHAT_ID)).length;
+    for (const [label, path, options, status] of cases) {
+      const res = await http(api, path, options);
+      vector.saw(outcomeOf(res), res.status === status);
+      vector.require(isApiError(res, status, 'invalid'), describeExchange(label, res));
+    }
+    vector.require(
+      (await history(api, user, GLOBAL_CHAT_ID)).length === before,
+      'a message was stored from a body that lied',
+    );
+    const logged = (await api.log()).slice(logBefore);
+    // A stack frame, in a plain log line or inside a JSON one.
+    const stack = /(\n|\\n)\s+at .+\(.+:\d+:\d+\)/.exec(logged);
+    vector.require(!stack, `the log has a stack: ${logged.slice(0, 300)}`);
+    vector.finish();
+  });
+
   it('refuses deeply nested JSON bodies within the size limit as invalid, not as a server error', async () => {
     const api = getApi();
     const vector = new Vector(
@@ -470,14 +517,16 @@ describe('Hostile input', () => {
       '/api/users?__proto__[limit]=1000',
       '/api/users?limit=1e400',
       `/api/chats/${GLOBAL_CHAT_ID}/messages?limit=0x10`,
+      `/api/chats/${GLOBAL_CHAT_ID}/messages?limit=1e1`,
+      `/api/chats/${GLOBAL_CHAT_ID}/messages?limit=%2010`,
       `/api/chats/${GLOBAL_CHAT_ID}/messages?before=1&before=2`,
       `/api/chats/${GLOBAL_CHAT_ID}/messages?before=-1`,
       `/api/chats/${GLOBAL_CHAT_ID}/messages?after=01`,
     ];
     const vector = new Vector(
       'Hostile input',
-      `${queries.length} query-string tricks: repeated keys, bracket objects, __proto__, hex and huge numbers`,
-      '400 invalid (or the value ignored), never 500',
+      `${queries.length} query-string tricks: repeated keys, bracket objects, __proto__, hex, exponent, space-padded and huge numbers`,
+      '400 invalid (or an unknown parameter ignored), never 500; a number not in decimal digits is 400',
     );
     for (const path of queries) {
       const res = await http(api, path, { token: user.token });
@@ -486,6 +535,12 @@ describe('Hostile input', () => {
         res.status < 500 && (res.status === 200 || isApiError(res, 400, 'invalid')),
         describeExchange(path, res),
       );
+      if (/limit=(0x|1e|%20)/.test(path)) {
+        vector.require(
+          isApiError(res, 400, 'invalid'),
+          `${describeExchange(path, res)}: not decimal`,
+        );
+      }
       if (res.status === 200 && path.includes('__proto__')) {
         vector.require(
           Array.isArray(res.body) && (res.body as unknown[]).length <= LIMITS.usersMax,

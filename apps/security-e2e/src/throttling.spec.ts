@@ -1,3 +1,4 @@
+import { itemAt } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { useApi } from './support/api';
@@ -15,8 +16,13 @@ import {
   type TestUser,
 } from './support/users';
 
-/** The API's defaults: RATE_LIMIT_LOGIN 10 per 15 min (×5 per address), 30 sign-ups per hour. */
+/**
+ * The API's defaults: RATE_LIMIT_LOGIN 10 per login and address per 15 min (×5 per address),
+ * beyond 10 per login a wait of 0.5 s doubling every 10 more (at most 4 s); 30 sign-ups per hour.
+ */
 const FAILED_LOGIN_LIMIT = 10;
+const LOGIN_DELAY_BASE_MS = 500;
+const LOGIN_DELAY_MAX_MS = 4_000;
 const ADDRESS_LOGIN_LIMIT = FAILED_LOGIN_LIMIT * 5;
 const REGISTER_LIMIT = 30;
 const MESSAGE_RATE = 10;
@@ -35,71 +41,120 @@ describe('Throttling', () => {
       headers,
     });
 
-  it('stops failed logins for one login after the limit, from any address', async () => {
+  it('locks a stranger out of a colleague’s login, never the colleague signing in from their own address', async () => {
     const api = getApi();
     const target = await registerUser(api, { from: '127.0.1.9' });
-    const bystander = await registerUser(api, { from: '127.0.1.9' });
+    const attackers = ['127.0.1.1', '127.0.1.2'];
+    const perAddress = FAILED_LOGIN_LIMIT + 2;
     const vector = new Vector(
       'Throttling',
-      `failed logins for one login: ${FAILED_LOGIN_LIMIT + 5} wrong passwords from 3 addresses, then the right one`,
-      `401 ×${FAILED_LOGIN_LIMIT}, then 429 rate_limited (also for the right password)`,
+      `lockout as a weapon: a stranger types ${perAddress} wrong passwords for a colleague’s login from each of ${attackers.length} addresses, then the colleague signs in from their own address`,
+      `each stranger address: 401 ×${FAILED_LOGIN_LIMIT}, then 429 rate_limited with Retry-After (also for the right password); the colleague: 200, slowed at most ${LOGIN_DELAY_MAX_MS / 1000} s`,
     );
-    let firstRefusal = 0;
-    for (let i = 1; i <= FAILED_LOGIN_LIMIT + 5; i++) {
-      const res = await failLogin(target.login, `127.0.1.${1 + (i % 3)}`);
-      vector.saw(outcomeOf(res), res.status === 429);
-      if (res.status === 429 && firstRefusal === 0) firstRefusal = i;
-      if (i <= FAILED_LOGIN_LIMIT) {
-        vector.require(isApiError(res, 401, 'unauthorized'), describeExchange(`attempt ${i}`, res));
-      } else {
-        vector.require(isApiError(res, 429, 'rate_limited'), describeExchange(`attempt ${i}`, res));
-      }
-    }
-    const right = await http(api, '/api/auth/login', {
+    const refusedAt: number[] = [];
+    // The addresses attack at once; each one's attempts follow each other.
+    await Promise.all(
+      attackers.map(async (address) => {
+        for (let i = 1; i <= perAddress; i++) {
+          const res = await failLogin(target.login, address);
+          vector.saw(outcomeOf(res), res.status === 429);
+          if (i <= FAILED_LOGIN_LIMIT) {
+            vector.require(
+              isApiError(res, 401, 'unauthorized'),
+              describeExchange(`${address} attempt ${i}`, res),
+            );
+            continue;
+          }
+          if (i === FAILED_LOGIN_LIMIT + 1) refusedAt.push(i);
+          const retryAfter = Number(res.headers['retry-after']);
+          vector.require(
+            isApiError(res, 429, 'rate_limited') && retryAfter > 0 && retryAfter <= 900,
+            describeExchange(
+              `${address} attempt ${i} (Retry-After ${res.headers['retry-after']})`,
+              res,
+            ),
+          );
+        }
+      }),
+    );
+    const stranger = await http(api, '/api/auth/login', {
+      json: { login: target.login, password: target.password },
+      from: itemAt(attackers, 0),
+    });
+    vector.saw(
+      `right password from a locked address: ${outcomeOf(stranger)}`,
+      stranger.status === 429,
+    );
+    vector.require(
+      isApiError(stranger, 429, 'rate_limited'),
+      describeExchange('the right password from a locked address', stranger),
+    );
+    const owner = await http(api, '/api/auth/login', {
       json: { login: target.login, password: target.password },
       from: '127.0.1.5',
     });
-    vector.saw(`right password: ${outcomeOf(right)}`, right.status === 429);
+    api.remember((owner.body as { accessToken?: string } | undefined)?.accessToken);
+    vector.saw(`the colleague: ${outcomeOf(owner)}`, owner.status !== 200);
+    vector.require(owner.status === 200, describeExchange('the colleague, own address', owner));
     vector.require(
-      isApiError(right, 429, 'rate_limited'),
-      describeExchange('the right password', right),
+      owner.ms < LOGIN_DELAY_MAX_MS + 1_000,
+      `the colleague waited ${ms(owner.ms)} (bound ${LOGIN_DELAY_MAX_MS} ms)`,
     );
-    // Control: another login from the same addresses is not affected.
-    const other = await http(api, '/api/auth/login', {
-      json: { login: bystander.login, password: bystander.password },
-      from: '127.0.1.2',
-    });
-    vector.require(other.status === 200, describeExchange('another login, same address', other));
-    vector.figure = `first 429 at attempt ${firstRefusal}`;
+    vector.figure = `429 from attempt ${refusedAt.join(', ')}; the colleague signed in in ${ms(owner.ms)}`;
     vector.finish();
   });
 
-  it('does not let concurrent failed logins for one login slip past the limit', async () => {
+  it('keeps guessing one password expensive: parallel guesses from one address, and many addresses', async () => {
     const api = getApi();
     const target = await registerUser(api, { from: '127.0.1.9' });
     const burst = 60;
-    const vector = new Vector(
+    const parallel = new Vector(
       'Throttling',
-      `${burst} wrong passwords for one login sent at once (race on the failed-login counter)`,
+      `${burst} wrong passwords for one login sent at once from one address (race on the failed-login counter)`,
       `at most ${FAILED_LOGIN_LIMIT} evaluated (401), the rest 429`,
     );
     const answers = await Promise.all(
-      Array.from({ length: burst }, (_, i) => failLogin(target.login, `127.0.6.${1 + (i % 50)}`)),
+      Array.from({ length: burst }, () => failLogin(target.login, '127.0.6.1')),
     );
     for (const res of answers) {
-      vector.saw(outcomeOf(res), res.status === 429);
-      vector.require(
+      parallel.saw(outcomeOf(res), res.status === 429);
+      parallel.require(
         isApiError(res, 401, 'unauthorized') || isApiError(res, 429, 'rate_limited'),
         describeExchange('concurrent attempt', res),
       );
     }
     const evaluated = answers.filter((res) => res.status === 401).length;
-    vector.figure = `${evaluated} password guesses evaluated (limit ${FAILED_LOGIN_LIMIT})`;
-    vector.require(
+    parallel.figure = `${evaluated} password guesses evaluated (limit ${FAILED_LOGIN_LIMIT})`;
+    parallel.require(
       evaluated <= FAILED_LOGIN_LIMIT,
       `${evaluated} of ${burst} concurrent guesses were checked against the password (401), limit ${FAILED_LOGIN_LIMIT}`,
     );
-    vector.finish();
+
+    // The login now has 10 failures: more from other addresses are slowed, more and more.
+    const spread = new Vector(
+      'Throttling',
+      `guesses for that login from ${FAILED_LOGIN_LIMIT + 1} further addresses, ${FAILED_LOGIN_LIMIT} in parallel then one more (the login has ${FAILED_LOGIN_LIMIT} failures already)`,
+      `each answered 401 only after a wait: ≥ ${LOGIN_DELAY_BASE_MS} ms, doubling every ${FAILED_LOGIN_LIMIT} failures of the login (at most ${LOGIN_DELAY_MAX_MS} ms)`,
+    );
+    const wave = await Promise.all(
+      Array.from({ length: FAILED_LOGIN_LIMIT }, (_, i) =>
+        failLogin(target.login, `127.0.7.${i + 1}`),
+      ),
+    );
+    const next = await failLogin(target.login, '127.0.7.200');
+    for (const res of [...wave, next]) {
+      spread.saw(outcomeOf(res), false);
+      spread.require(
+        isApiError(res, 401, 'unauthorized') && res.ms >= LOGIN_DELAY_BASE_MS - 50,
+        `${describeExchange('a guess from a fresh address', res)} in ${ms(res.ms)}`,
+      );
+    }
+    spread.require(
+      next.ms >= 2 * LOGIN_DELAY_BASE_MS - 50,
+      `the guess after ${2 * FAILED_LOGIN_LIMIT} failures took ${ms(next.ms)}, not ≥ ${2 * LOGIN_DELAY_BASE_MS} ms`,
+    );
+    spread.figure = `wave p50 ${ms(median(wave.map((r) => r.ms)))}, the next guess ${ms(next.ms)}`;
+    finishAll(parallel, spread);
   });
 
   it('stops failed logins from one client address (via the trusted proxy), not its neighbours', async () => {

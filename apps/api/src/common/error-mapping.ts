@@ -18,12 +18,33 @@ const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
 
 export interface MappedError extends AckError {
   status: number;
+  /** Whole seconds, for a `Retry-After` header (429). */
+  retryAfterSeconds?: number;
 }
+
+/** No error message is longer than this, whatever the input named (field names, values). */
+export const MAX_ERROR_MESSAGE = 1_000;
 
 /** One translation of any thrown value into the contract's error shape, for HTTP and WS. */
 export function mapError(error: unknown): MappedError {
+  const mapped = mapAny(error);
+  if (mapped.message.length > MAX_ERROR_MESSAGE) {
+    mapped.message = `${mapped.message.slice(0, MAX_ERROR_MESSAGE - 1)}…`;
+  }
+  return mapped;
+}
+
+function mapAny(error: unknown): MappedError {
   if (error instanceof AppError) {
-    return { status: error.status, code: error.code, message: error.message };
+    const { retryAfterMs } = error.options;
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      ...(retryAfterMs === undefined
+        ? {}
+        : { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) }),
+    };
   }
   const body = bodyParserError(error);
   if (body) return body;
@@ -42,20 +63,51 @@ export function mapError(error: unknown): MappedError {
   return { status: 500, code: 'unavailable', message: 'Something went wrong on our side' };
 }
 
-/** Errors of the JSON body parser, which run before any route or pipe. */
+interface ClientHttpError {
+  status: number;
+  expose: true;
+  type?: unknown;
+  code?: unknown;
+}
+
+/**
+ * A client's mistake reported by Express's own middleware (the body parser, static files):
+ * an http-errors error with a 4xx status, which stays that 4xx.
+ */
+function isClientHttpError(error: unknown): error is ClientHttpError {
+  if (typeof error !== 'object' || error === null) return false;
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  return expose === true && typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/** Errors of the JSON body parser (and other Express middleware), before any route or pipe. */
 function bodyParserError(error: unknown): MappedError | null {
-  const type = typeof error === 'object' && error ? (error as { type?: unknown }).type : null;
+  if (!isClientHttpError(error)) return null;
+  const { status, type, code } = error;
+  const invalid = (message: string): MappedError => ({
+    status,
+    code: STATUS_CODES[status] ?? 'invalid',
+    message,
+  });
   switch (type) {
     case 'entity.parse.failed':
-      return { status: 400, code: 'invalid', message: 'body: malformed JSON' };
+      return invalid('body: malformed JSON');
     case 'entity.too.large':
-      return { status: 413, code: 'invalid', message: 'body: too large' };
+      return invalid('body: too large');
     case 'encoding.unsupported':
+      return invalid('body: unsupported Content-Encoding (use gzip, deflate, br or none)');
     case 'charset.unsupported':
-      return { status: 415, code: 'invalid', message: 'body: unsupported encoding' };
-    default:
-      return null;
+      return invalid('body: unsupported charset (send UTF-8)');
+    case 'request.size.invalid':
+      return invalid('body: its length does not match Content-Length');
+    case 'request.aborted':
+      return invalid('body: the request was aborted');
   }
+  // zlib's errors (Z_DATA_ERROR, …): a body that is not what its Content-Encoding says.
+  if (typeof code === 'string' && /^(Z_|ERR_)/.test(code)) {
+    return invalid('body: not valid data for its Content-Encoding');
+  }
+  return invalid(status === 404 ? 'Not found' : 'The request could not be read');
 }
 
 function httpMessage(error: HttpException): string {

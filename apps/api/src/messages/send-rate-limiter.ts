@@ -14,7 +14,10 @@ export class SendRateLimiter {
   async take(userId: string): Promise<void> {
     const { ratePerSecond, burst } = this.config;
     if (!(await this.store.takeToken(`send:${userId}`, ratePerSecond, burst))) {
-      throw new AppError('rate_limited', 'You are sending too fast; wait a moment');
+      // An empty bucket holds a token again within one refill interval.
+      throw new AppError('rate_limited', 'You are sending too fast; wait a moment', {
+        retryAfterMs: 1000 / ratePerSecond,
+      });
     }
   }
 }

@@ -5,6 +5,7 @@ import {
   type SendMessageRequest,
 } from '@chat/shared-types';
 import { AppError } from '../common/app-error';
+import { joinProblems } from '../common/validation';
 import { CHAT_ID_RULE } from '../common/decorators/is-chat-id.decorator';
 import { CLIENT_ID_RULE } from '../common/decorators/is-client-id.decorator';
 import { CONTENT_RULE } from '../common/decorators/is-message-content.decorator';
@@ -39,5 +40,5 @@ export function parseSendMessage(data: unknown): SendMessageRequest {
   if (problems.length === 0 && validChatId && validContent && validClientId) {
     return { chatId, content, clientId };
   }
-  throw new AppError('invalid', problems.join('; '));
+  throw new AppError('invalid', joinProblems(problems));
 }

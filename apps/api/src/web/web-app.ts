@@ -7,6 +7,13 @@ import { extname, join } from 'node:path';
 const HASHED = /-[A-Z0-9]{8}\.(js|css)$/;
 
 /**
+ * The API's territory: `/api…` in any case, after any number of slashes (`/API/chats`,
+ * `//api/chats`, `/apix`). Never answered with the app, so a mistyped API path gets the API's
+ * JSON 404 rather than a page of HTML.
+ */
+const API_PATH = /^\/+api/i;
+
+/**
  * Serves the built web app from the API's own port. Paths without a file extension fall back
  * to index.html so deep links and reloads work; a missing asset stays a 404.
  */
@@ -26,7 +33,7 @@ export function serveWebApp(app: NestExpressApplication, webDir: string): void {
       ),
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const isApi = req.path === '/api' || req.path.startsWith('/api/');
+    const isApi = API_PATH.test(req.path);
     const isSocket = req.path.startsWith('/socket.io');
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isApi || isSocket || extname(req.path)) {
       return next();

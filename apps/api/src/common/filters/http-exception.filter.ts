@@ -8,9 +8,10 @@ import { mapError } from '../error-mapping';
 export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const { status, code, message } = mapError(exception);
+    const { status, code, message, retryAfterSeconds } = mapError(exception);
     const body: ApiError = { statusCode: status, error: code, message };
     if (response.headersSent) return;
+    if (retryAfterSeconds !== undefined) response.setHeader('Retry-After', retryAfterSeconds);
     response.status(status).json(body);
   }
 }

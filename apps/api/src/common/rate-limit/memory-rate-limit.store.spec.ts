@@ -15,14 +15,15 @@ describe('MemoryRateLimitStore', () => {
     expect(await store.takeToken('ann', 2, 3)).toBe(false);
   });
 
-  it('counts within a window, gives slots back, and starts again after the window', async () => {
+  it('counts within a window, says when it ends, gives slots back, and starts again after it', async () => {
     jest.useFakeTimers({ now: 1_000_000 });
     const store = new MemoryRateLimitStore();
-    expect(await store.increment('k', 1000)).toBe(1);
-    expect(await store.increment('k', 1000)).toBe(2);
+    expect(await store.increment('k', 1000)).toEqual({ count: 1, resetInMs: 1000 });
+    jest.advanceTimersByTime(400);
+    expect(await store.increment('k', 1000)).toEqual({ count: 2, resetInMs: 600 });
     await store.decrement('k');
-    expect(await store.increment('k', 1000)).toBe(2);
-    jest.advanceTimersByTime(1001);
-    expect(await store.increment('k', 1000)).toBe(1);
+    expect(await store.increment('k', 1000)).toEqual({ count: 2, resetInMs: 600 });
+    jest.advanceTimersByTime(601);
+    expect(await store.increment('k', 1000)).toEqual({ count: 1, resetInMs: 1000 });
   });
 });

@@ -1,4 +1,4 @@
-import { RateLimitStore } from './rate-limit.store';
+import { RateLimitStore, type WindowCount } from './rate-limit.store';
 
 interface Bucket {
   tokens: number;
@@ -33,7 +33,7 @@ export class MemoryRateLimitStore extends RateLimitStore {
     return true;
   }
 
-  async increment(key: string, windowMs: number): Promise<number> {
+  async increment(key: string, windowMs: number): Promise<WindowCount> {
     const now = Date.now();
     const current = this.counters.get(key);
     const counter =
@@ -41,7 +41,7 @@ export class MemoryRateLimitStore extends RateLimitStore {
     counter.count += 1;
     this.counters.set(key, counter);
     if (this.counters.size > PRUNE_ABOVE) prune(this.counters, now, (c) => c.resetAt);
-    return counter.count;
+    return { count: counter.count, resetInMs: counter.resetAt - now };
   }
 
   async decrement(key: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { RateLimitStore } from './rate-limit.store';
+import { RateLimitStore, type WindowCount } from './rate-limit.store';
 
 /** Token bucket in one atomic step, on Redis's clock so every instance agrees. */
 const TAKE_TOKEN = `
@@ -23,7 +23,7 @@ return allowed`;
 const INCREMENT = `
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return count`;
+return {count, redis.call('PTTL', KEYS[1])}`;
 
 const DECREMENT = `
 if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end`;
@@ -46,9 +46,13 @@ export class RedisRateLimitStore extends RateLimitStore {
     return allowed === null || allowed === 1;
   }
 
-  async increment(key: string, windowMs: number): Promise<number> {
-    const count = await this.run(() => this.redis.eval(INCREMENT, 1, `rl:${key}`, windowMs));
-    return typeof count === 'number' ? count : 0;
+  async increment(key: string, windowMs: number): Promise<WindowCount> {
+    const reply = await this.run(() => this.redis.eval(INCREMENT, 1, `rl:${key}`, windowMs));
+    const [count, ttl] = Array.isArray(reply) ? reply : [];
+    return {
+      count: typeof count === 'number' ? count : 0,
+      resetInMs: typeof ttl === 'number' && ttl > 0 ? ttl : windowMs,
+    };
   }
 
   async decrement(key: string): Promise<void> {

@@ -1,8 +1,9 @@
 import { LIMITS, type HistoryQuery, type HistoryRequest } from '@chat/shared-types';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { IsChatId } from '../../common/decorators/is-chat-id.decorator';
 import { IsMessageId } from '../../common/decorators/is-message-id.decorator';
+import { IsPageLimit, QueryInt } from '../../common/decorators/is-page-limit.decorator';
+import { NotWith } from '../../common/decorators/not-with.decorator';
 
 /** What GET …/messages and `chat:history` both take. */
 class HistoryPageRequest {
@@ -14,19 +15,18 @@ class HistoryPageRequest {
   /** Messages newer than this id (catching up) */
   @IsOptional()
   @IsMessageId()
+  @NotWith('before')
   after?: string;
 
   /** 1-100, default 50 */
   @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(LIMITS.pageMax)
+  @IsPageLimit(LIMITS.pageMax)
   limit?: number;
 }
 
 export class HistoryQueryDto extends HistoryPageRequest implements HistoryQuery {
   // A query string is text; a socket's `limit` must already be a number.
-  @Type(() => Number)
+  @QueryInt()
   declare limit?: number;
 }
 

@@ -1,15 +1,7 @@
 import { LIMITS, NO_NUL_PATTERN, type ListUsersQuery } from '@chat/shared-types';
-import { Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsPageLimit, QueryInt } from '../../common/decorators/is-page-limit.decorator';
 
 export class ListUsersQueryDto implements ListUsersQuery {
   /** Only users with no direct chat with the caller yet. */
@@ -26,9 +18,7 @@ export class ListUsersQueryDto implements ListUsersQuery {
   search?: string;
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(LIMITS.usersMax)
+  @QueryInt()
+  @IsPageLimit(LIMITS.usersMax)
   limit?: number;
 }
