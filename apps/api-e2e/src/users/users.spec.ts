@@ -102,10 +102,11 @@ describe('GET /api/users', () => {
     expect(ids(await listUsers(a, { search: tag, available: 'true' }))).toEqual(idsOf(c));
   });
 
-  it('search matches login or fullName, case-insensitively', async () => {
+  it('search matches a prefix of login or fullName, case-insensitively', async () => {
     const tag = uniqueTag();
     const word = `Zed${uniqueTag()}`;
-    const named = await registerUser({ login: `${tag}_named`, fullName: `Ms ${word} Quux` });
+    // The same rule as the member list (contract "Size"): prefixes, so an index serves it.
+    const named = await registerUser({ login: `${tag}_named`, fullName: `${word} Quux` });
     const other = await registerUser({ login: `${tag}_other`, fullName: 'Someone Else' });
     const caller = await registerUser();
 
@@ -116,6 +117,9 @@ describe('GET /api/users', () => {
       idsOf(named, other),
     );
     expect(await listUsers(caller, { search: `${uniqueTag()}nobody` })).toEqual([]);
+    expect(await listUsers(caller, { search: 'Quux' })).not.toContainEqual(
+      expect.objectContaining({ id: named.id }),
+    );
   });
 
   it('limit bounds the number of users', async () => {

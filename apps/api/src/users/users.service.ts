@@ -4,6 +4,7 @@ import { LIMITS, type User } from '@chat/shared-types';
 import { DataSource } from 'typeorm';
 import { PresenceService } from '../presence/presence.service';
 import { ListUsersQueryDto } from './dto/list-users.dto';
+import { searchPattern, userMatches, userOrder } from './user-search';
 
 export interface UserRow {
   id: string;
@@ -34,32 +35,32 @@ export class UsersService {
     return rows.length > 0;
   }
 
-  /** Everyone but the caller; `available`: only those with no direct chat with the caller. */
+  /**
+   * Everyone but the caller; `available`: only those with no direct chat with the caller.
+   * Walks ix_users_name_order (or the prefix indexes for a search) and, for `available`, probes
+   * the direct chat's id (computed as directChatId does) per candidate: its cost follows the
+   * page, not the number of users or of the caller's chats.
+   */
   async list(callerId: string, query: ListUsersQueryDto): Promise<User[]> {
-    const search = query.search?.trim() ?? '';
+    const pattern = searchPattern(query.search);
     const rows: UserRow[] = await this.db.query(
       `SELECT u.id, u.login, u.full_name
          FROM users u
         WHERE u.id <> $1
-          AND ($2::text = '' OR u.login ILIKE $3 OR u.full_name ILIKE $3)
-          AND (NOT $4::boolean OR NOT EXISTS (
-                SELECT 1
-                  FROM chat_members mine
-                  JOIN chat_members theirs ON theirs.chat_id = mine.chat_id
-                  JOIN chats c ON c.id = mine.chat_id AND c.kind = 'direct'
-                 WHERE mine.user_id = $1 AND theirs.user_id = u.id))
-        ORDER BY lower(u.full_name), u.login
-        LIMIT $5`,
-      [
-        callerId,
-        search,
-        `%${escapeLike(search)}%`,
-        query.available ?? false,
-        query.limit ?? LIMITS.usersDefault,
-      ],
+          ${pattern === null ? '' : `AND ${userMatches('u', '$3')}`}
+          ${
+            query.available
+              ? `AND NOT EXISTS (
+                   SELECT 1 FROM chat_members dm
+                    WHERE dm.user_id = $1
+                      AND dm.chat_id = 'dm:' || least(u.id::text COLLATE "C", $1::text)
+                                    || ':' || greatest(u.id::text COLLATE "C", $1::text))`
+              : ''
+          }
+        ORDER BY ${userOrder('u')}
+        LIMIT $2`,
+      [callerId, query.limit ?? LIMITS.usersDefault, ...(pattern === null ? [] : [pattern])],
     );
     return this.toUsers(rows);
   }
 }
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);

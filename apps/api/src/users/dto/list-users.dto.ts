@@ -10,7 +10,7 @@ export class ListUsersQueryDto implements ListUsersQuery {
   @IsBoolean()
   available?: boolean;
 
-  /** Matches login or full name, case-insensitively. */
+  /** Matches a prefix of the login or of the full name, case-insensitively. */
   @IsOptional()
   @IsString()
   @MaxLength(LIMITS.searchMax)
