@@ -6,28 +6,34 @@ import {
   isDirectChatId,
   GLOBAL_CHAT_TITLE,
   isChatId,
+  LIMITS,
   type Chat,
   type ChatKind,
-  type ChatMember,
-  type User,
+  type MembersPage,
 } from '@chat/shared-types';
 import { DataSource } from 'typeorm';
 import { AppError, forbiddenChat } from '../common/app-error';
 import { DomainEvents } from '../common/events/domain-events';
-import { isoTimestamp, toMessage, type MessageRow } from '../messages/message.mapper';
-import { UsersService, type UserRow } from '../users/users.service';
+import {
+  MESSAGE_COLUMNS,
+  MESSAGE_FROM,
+  toMessage,
+  type MessageRow,
+} from '../messages/message.mapper';
+import { UsersService } from '../users/users.service';
+import { ChatMembersService } from './chat-members.service';
+import type { MembersQueryDto } from './dto/members-query.dto';
 
 interface ChatRow {
   id: string;
   kind: ChatKind;
   last_read_id: string | null;
+  /** Exact up to LIMITS.unreadMax, then LIMITS.unreadMax + 1: counting stops there. */
   unread_count: number;
-  lm_id: string | null;
-  lm_sender_id: string;
-  lm_sender_name: string;
-  lm_client_id: string;
-  lm_content: string;
-  lm_created_at: string;
+  member_count: number;
+  version: string;
+  /** The newest message, as MESSAGE_COLUMNS selects it (to_json), or null. */
+  last_message: MessageRow | null;
 }
 
 export interface CreatedChat {
@@ -40,6 +46,7 @@ export class ChatsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly users: UsersService,
+    private readonly chatMembers: ChatMembersService,
     private readonly events: DomainEvents,
   ) {}
 
@@ -104,6 +111,12 @@ export class ChatsService {
     return { chat: await this.get(userId, chatId), created };
   }
 
+  /** A page of the chat's members (403 unless the caller is one). */
+  async members(userId: string, chatId: string, query: MembersQueryDto): Promise<MembersPage> {
+    await this.assertMember(userId, chatId);
+    return this.chatMembers.page(chatId, query);
+  }
+
   /**
    * Moves the member's read mark forward only, never past the chat's newest message.
    * Returns the new mark, or null when it did not move.
@@ -133,26 +146,51 @@ export class ChatsService {
     return upTo;
   }
 
+  /**
+   * Each chat's title as `userId` sees it, as `Chat.title` has it: `All`, or the other
+   * member's name. For search hits, which name many chats and need nothing else of them.
+   */
+  async titles(userId: string, chatIds: readonly string[]): Promise<Map<string, string>> {
+    const rows: { id: string; kind: ChatKind; peer_name: string | null }[] = await this.db.query(
+      `SELECT c.id, c.kind,
+              (SELECT u.full_name FROM chat_members p JOIN users u ON u.id = p.user_id
+                WHERE p.chat_id = c.id AND p.user_id <> $1 ORDER BY u.full_name LIMIT 1) AS peer_name
+         FROM chats c WHERE c.id = ANY($2)`,
+      [userId, chatIds],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        row.kind === 'global' ? GLOBAL_CHAT_TITLE : (row.peer_name ?? ''),
+      ]),
+    );
+  }
+
   private async load(userId: string, chatId: string | null): Promise<Chat[]> {
     const rows: ChatRow[] = await this.db.query(
       `SELECT c.id, c.kind, cm.last_read_id::text AS last_read_id,
-              (SELECT count(*)::int FROM messages m
-                WHERE m.chat_id = c.id AND m.id > COALESCE(cm.last_read_id, 0)
-                  AND m.sender_id <> $1) AS unread_count,
-              lm.id::text AS lm_id, lm.sender_id AS lm_sender_id, lu.full_name AS lm_sender_name,
-              lm.client_id AS lm_client_id, lm.content AS lm_content,
-              ${isoTimestamp('lm.created_at')} AS lm_created_at
+              (SELECT count(*)::int FROM (
+                 SELECT 1 FROM messages m
+                  WHERE m.chat_id = c.id AND m.id > COALESCE(cm.last_read_id, 0)
+                    AND m.sender_id <> $1 AND m.deleted_at IS NULL
+                  LIMIT ${LIMITS.unreadMax + 1}) unread) AS unread_count,
+              COALESCE(n.member_count, 0) AS member_count,
+              c.version::text AS version,
+              (SELECT to_json(lm) FROM (
+                 SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM}
+                  WHERE m.chat_id = c.id ORDER BY m.id DESC LIMIT 1) lm) AS last_message
          FROM chat_members cm
          JOIN chats c ON c.id = cm.chat_id
-         LEFT JOIN LATERAL (
-              SELECT * FROM messages m WHERE m.chat_id = c.id ORDER BY m.id DESC LIMIT 1) lm ON true
-         LEFT JOIN users lu ON lu.id = lm.sender_id
+         LEFT JOIN chat_member_counts n ON n.chat_id = c.id
         WHERE cm.user_id = $1 AND ($2::text IS NULL OR c.id = $2)
         ORDER BY c.id = '${GLOBAL_CHAT_ID}' DESC, COALESCE(c.last_message_at, c.created_at) DESC, c.id`,
       [userId, chatId],
     );
     if (rows.length === 0) return [];
-    const members = await this.members(rows.map((r) => r.id));
+    const members = await this.chatMembers.forChats(
+      userId,
+      rows.map((r) => r.id),
+    );
     return rows.map((row) => {
       const chatMembers = members.get(row.id) ?? [];
       const peer = chatMembers.find((m) => m.id !== userId);
@@ -161,43 +199,15 @@ export class ChatsService {
         kind: row.kind,
         title: row.kind === 'global' ? GLOBAL_CHAT_TITLE : (peer?.fullName ?? ''),
         members: chatMembers,
-        lastMessage: row.lm_id ? toMessage(lastMessageRow(row)) : null,
+        memberCount: row.member_count,
+        membersComplete: chatMembers.length >= row.member_count,
+        lastMessage: row.last_message ? toMessage(row.last_message) : null,
         unreadCount: row.unread_count,
         lastReadId: row.last_read_id,
+        version: row.version,
       };
     });
   }
-
-  private async members(chatIds: string[]) {
-    const rows: (UserRow & { chat_id: string; last_read_id: string | null })[] =
-      await this.db.query(
-        `SELECT cm.chat_id, cm.last_read_id::text AS last_read_id, u.id, u.login, u.full_name
-         FROM chat_members cm JOIN users u ON u.id = cm.user_id
-        WHERE cm.chat_id = ANY($1)
-        ORDER BY lower(u.full_name), u.login`,
-        [chatIds],
-      );
-    const users = await this.users.toUsers(rows);
-    const byChat = new Map<string, ChatMember[]>();
-    rows.forEach((row, i) => {
-      const list = byChat.get(row.chat_id) ?? [];
-      list.push({ ...(users[i] as User), lastReadId: row.last_read_id });
-      byChat.set(row.chat_id, list);
-    });
-    return byChat;
-  }
-}
-
-function lastMessageRow(row: ChatRow): MessageRow {
-  return {
-    id: row.lm_id ?? '',
-    chat_id: row.id,
-    sender_id: row.lm_sender_id,
-    sender_name: row.lm_sender_name,
-    client_id: row.lm_client_id,
-    content: row.lm_content,
-    created_at: row.lm_created_at,
-  };
 }
 
 /** An id no chat can have (too long, NUL) is forbidden like any chat one is not in. */

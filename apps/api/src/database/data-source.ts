@@ -5,9 +5,17 @@ import { ChatEntity } from '../chats/chat.entity';
 import { MessageEntity } from '../messages/message.entity';
 import { UserEntity } from '../users/user.entity';
 import { InitialSchema1732190000000 } from './migrations/1732190000000-initial-schema';
+import { MessagesThatChange1733000000000 } from './migrations/1733000000000-messages-that-change';
+import { OrganizationSize1733100000000 } from './migrations/1733100000000-organization-size';
+import { MessageSearch1733400000000 } from './migrations/1733400000000-message-search';
 
 export const entities = [UserEntity, SessionEntity, ChatEntity, ChatMemberEntity, MessageEntity];
-export const migrations = [InitialSchema1732190000000];
+export const migrations = [
+  InitialSchema1732190000000,
+  MessagesThatChange1733000000000,
+  OrganizationSize1733100000000,
+  MessageSearch1733400000000,
+];
 
 /** The one set of TypeORM options, used by the app and by the migration CLI. */
 export function dataSourceOptions(url: string): DataSourceOptions {

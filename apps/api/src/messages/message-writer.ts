@@ -14,51 +14,83 @@ export interface NewMessage {
   senderName: string;
   clientId: string;
   content: string;
+  /** A message of the same chat, not deleted; else the message is not stored. */
+  replyToId?: string | undefined;
 }
 
-type StoredRow = Omit<MessageRow, 'sender_name'>;
+/** What the INSERT returns: the new row, without what only reads join (names, reply, reactions). */
+type StoredRow = Pick<
+  MessageRow,
+  | 'id'
+  | 'chat_id'
+  | 'sender_id'
+  | 'client_id'
+  | 'content'
+  | 'created_at'
+  | 'version'
+  | 'reply_to_id'
+>;
 
-/** A batch's answer from the database. */
-type Outcome = { batch: Pending[]; rows: StoredRow[] } | { batch: Pending[]; error: unknown };
+/** A batch's answer from the database: `deliver` resolves its callers. */
+type Outcome = { batch: Pending[]; deliver: () => void } | { batch: Pending[]; error: unknown };
 
 interface Lane {
   queue: Pending[];
   flushing: boolean;
 }
 
-interface Pending {
+/** A new message, batched with the others in flight. */
+interface PendingInsert {
+  kind: 'insert';
   message: NewMessage;
   resolve: (row: MessageRow | null) => void;
   reject: (error: unknown) => void;
 }
+
+/** A change of a message (edit, delete, reaction): one statement of its own, in the lane's order. */
+interface PendingChange {
+  kind: 'change';
+  run: (pool: Pool) => Promise<unknown>;
+  resolve: (result: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Pending = PendingInsert | PendingChange;
 
 const MAX_BATCH = 500;
 
 /**
  * One statement, so one round trip and its own transaction. The rows to insert are joined with
  * `locked`, which takes every chat's lock (in id order) before a row can reach the INSERT and
- * its identity value.
+ * its identity value and `version` (the column's default, nextval('message_versions')). A
+ * reply must name a message of the same chat that is not deleted, else the row is left out.
+ * `touched` then raises each chat's `version` to its greatest new message's.
  */
 const INSERT = `WITH locked AS (
-    SELECT id FROM chats WHERE id = ANY($5::text[]) ORDER BY id FOR UPDATE
-  ), touched AS (
-    UPDATE chats c SET last_message_at = now() FROM locked WHERE c.id = locked.id
-    RETURNING c.id
+    SELECT id FROM chats WHERE id = ANY($6::text[]) ORDER BY id FOR UPDATE
   ), input AS (
-    SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[])
-      WITH ORDINALITY AS t(chat_id, sender_id, client_id, content, ord)
+    SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[])
+      WITH ORDINALITY AS t(chat_id, sender_id, client_id, content, reply_to_id, ord)
   ), m AS (
-    INSERT INTO messages (chat_id, sender_id, client_id, content)
-    SELECT i.chat_id, i.sender_id, i.client_id, i.content
+    INSERT INTO messages (chat_id, sender_id, client_id, content, reply_to_id)
+    SELECT i.chat_id, i.sender_id, i.client_id, i.content, i.reply_to_id
       FROM input i
-      JOIN (SELECT array_agg(id) AS ids FROM touched) t ON i.chat_id = ANY(t.ids)
+      JOIN (SELECT array_agg(id) AS ids FROM locked) l ON i.chat_id = ANY(l.ids)
       JOIN chat_members cm ON cm.chat_id = i.chat_id AND cm.user_id = i.sender_id
+      LEFT JOIN messages r ON r.id = i.reply_to_id
+     WHERE i.reply_to_id IS NULL OR (r.chat_id = i.chat_id AND r.deleted_at IS NULL)
      ORDER BY i.ord
     ON CONFLICT (sender_id, client_id) DO NOTHING
     RETURNING *
+  ), touched AS (
+    UPDATE chats c SET last_message_at = now(), version = GREATEST(c.version, COALESCE(v.version, 0))
+      FROM locked LEFT JOIN (SELECT chat_id, max(version) AS version FROM m GROUP BY chat_id) v
+           ON v.chat_id = locked.id
+     WHERE c.id = locked.id
   )
   SELECT m.id::text AS id, m.chat_id, m.sender_id, m.client_id, m.content,
-         ${isoTimestamp('m.created_at')} AS created_at
+         ${isoTimestamp('m.created_at')} AS created_at, m.version::text AS version,
+         m.reply_to_id::text AS reply_to_id
     FROM m ORDER BY m.id`;
 
 /**
@@ -70,9 +102,11 @@ const INSERT = `WITH locked AS (
  * Each transaction (one statement) first locks the rows of the chats it writes to, in id
  * order, and holds them until it commits: within a chat, ids are therefore assigned and
  * committed one transaction at a time, and a reader who has seen id N never misses a later
- * commit with a smaller id (docs/architecture.md). A message resolves to its stored row, or
- * to null when it was not inserted (the sender is not a member of the chat, or (sender,
- * clientId) is already stored).
+ * commit with a smaller id (docs/architecture.md); versions likewise. A message resolves to
+ * its stored row, or to null when it was not inserted (the sender is not a member of the chat,
+ * its reply is not a live message of the chat, or (sender, clientId) is already stored).
+ * Changes of messages (edit, delete, reactions) take the same lanes (`change`), one
+ * statement each between the batches, so one chat's writes are ordered in one queue.
  */
 @Injectable()
 export class MessageWriter {
@@ -97,11 +131,32 @@ export class MessageWriter {
   }
 
   write(message: NewMessage): Promise<MessageRow | null> {
-    const lane = this.lanes[laneOf(message.chatId, this.lanes.length)] as Lane;
     return new Promise((resolve, reject) => {
-      lane.queue.push({ message, resolve, reject });
-      if (!lane.flushing) void this.flush(lane);
+      this.enqueue(message.chatId, { kind: 'insert', message, resolve, reject });
     });
+  }
+
+  /**
+   * Runs a change of a message of `chatId` (message-changes.ts) in the chat's lane: after every
+   * write of the chat queued before it has committed, and before any queued after it starts.
+   * `run` is one statement that locks the chat's row first, so its version, too, is taken and
+   * committed in the chat's order; it may read the result back before the lane moves on.
+   */
+  change<T>(chatId: string, run: (pool: Pool) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.enqueue(chatId, {
+        kind: 'change',
+        run,
+        resolve: resolve as (result: unknown) => void,
+        reject,
+      });
+    });
+  }
+
+  private enqueue(chatId: string, pending: Pending): void {
+    const lane = this.lanes[laneOf(chatId, this.lanes.length)] as Lane;
+    lane.queue.push(pending);
+    if (!lane.flushing) void this.flush(lane);
   }
 
   /**
@@ -112,7 +167,7 @@ export class MessageWriter {
    */
   private async flush(lane: Lane): Promise<void> {
     lane.flushing = true;
-    let inFlight: Promise<Outcome> | null = this.send(lane.queue.splice(0, MAX_BATCH));
+    let inFlight: Promise<Outcome> | null = this.next(lane);
     while (inFlight) {
       const outcome: Outcome = await inFlight;
       if ('error' in outcome) {
@@ -121,24 +176,37 @@ export class MessageWriter {
         inFlight = this.next(lane);
       } else {
         inFlight = this.next(lane);
-        this.deliver(outcome.batch, outcome.rows);
+        outcome.deliver();
       }
     }
     lane.flushing = false;
   }
 
+  /** A change alone, or the new messages queued before the next change (at most MAX_BATCH). */
   private next(lane: Lane): Promise<Outcome> | null {
-    return lane.queue.length > 0 ? this.send(lane.queue.splice(0, MAX_BATCH)) : null;
+    const head = lane.queue[0];
+    if (!head) return null;
+    if (head.kind === 'change') return this.send(lane.queue.splice(0, 1));
+    const end = lane.queue.findIndex((p, i) => p.kind === 'change' || i >= MAX_BATCH);
+    return this.send(lane.queue.splice(0, end < 0 ? lane.queue.length : end));
   }
 
   private send(batch: Pending[]): Promise<Outcome> {
-    return this.insert(batch.map((p) => p.message)).then(
-      (rows) => ({ batch, rows }),
+    const head = batch[0];
+    if (head?.kind === 'change') {
+      return head.run(this.pool).then(
+        (result) => ({ batch, deliver: () => head.resolve(result) }),
+        (error: unknown) => ({ batch, error }),
+      );
+    }
+    const inserts = batch as PendingInsert[];
+    return this.insert(inserts.map((p) => p.message)).then(
+      (rows) => ({ batch, deliver: () => this.deliver(inserts, rows) }),
       (error: unknown) => ({ batch, error }),
     );
   }
 
-  private deliver(batch: Pending[], rows: StoredRow[]): void {
+  private deliver(batch: PendingInsert[], rows: StoredRow[]): void {
     this.onBatchStored?.(batch.length, rows.length);
     const stored = new Map(rows.map((row) => [`${row.sender_id}:${row.client_id}`, row]));
     for (const { message, resolve } of batch) {
@@ -146,13 +214,14 @@ export class MessageWriter {
       const row = stored.get(key);
       // The first of two identical (sender, clientId) in one batch takes the row.
       stored.delete(key);
-      resolve(
-        row && row.chat_id === message.chatId ? { ...row, sender_name: message.senderName } : null,
-      );
+      resolve(row && row.chat_id === message.chatId ? newMessageRow(row, message) : null);
     }
   }
 
-  /** A batch failed: if a row's data was refused, each message on its own; else all fail. */
+  /**
+   * A batch failed: if a row's data was refused, each message on its own; else all fail.
+   * A change is never retried here: its statement failed as a whole and changed nothing.
+   */
   private async retry(batch: Pending[], error: unknown): Promise<void> {
     if (batch.length === 1 || isDatabaseUnavailable(error)) {
       for (const { reject } of batch) reject(error);
@@ -161,7 +230,7 @@ export class MessageWriter {
     for (const pending of batch) {
       const outcome = await this.send([pending]);
       if ('error' in outcome) pending.reject(outcome.error);
-      else this.deliver(outcome.batch, outcome.rows);
+      else outcome.deliver();
     }
   }
 
@@ -171,6 +240,7 @@ export class MessageWriter {
       messages.map((m) => m.senderId),
       messages.map((m) => m.clientId),
       messages.map((m) => m.content),
+      messages.map((m) => m.replyToId ?? null),
       [...new Set(messages.map((m) => m.chatId))].sort(),
     ];
     try {
@@ -182,6 +252,21 @@ export class MessageWriter {
       throw new QueryFailedError(INSERT, values, error as Error);
     }
   }
+}
+
+/** A row just inserted: nothing edited, deleted or reacted yet. The reply's details are read. */
+function newMessageRow(row: StoredRow, message: NewMessage): MessageRow {
+  return {
+    ...row,
+    sender_name: message.senderName,
+    edited_at: null,
+    deleted: false,
+    reactions: null,
+    reply_sender_id: null,
+    reply_sender_name: null,
+    reply_excerpt: null,
+    reply_deleted: null,
+  };
 }
 
 function laneOf(chatId: string, lanes: number): number {

@@ -2,6 +2,7 @@ import {
   isChatId,
   isClientId,
   isMessageContent,
+  isMessageId,
   type SendMessageRequest,
 } from '@chat/shared-types';
 import { AppError } from '../common/app-error';
@@ -9,8 +10,9 @@ import { joinProblems } from '../common/validation';
 import { CHAT_ID_RULE } from '../common/decorators/is-chat-id.decorator';
 import { CLIENT_ID_RULE } from '../common/decorators/is-client-id.decorator';
 import { CONTENT_RULE } from '../common/decorators/is-message-content.decorator';
+import { MESSAGE_ID_RULE } from '../common/decorators/is-message-id.decorator';
 
-const FIELDS = new Set(['chatId', 'content', 'clientId']);
+const FIELDS = new Set(['chatId', 'content', 'clientId', 'replyToId']);
 
 /**
  * `message:send`'s payload, checked by hand: the hot path skips class-transformer and
@@ -27,7 +29,7 @@ export function parseSendMessage(data: unknown): SendMessageRequest {
   for (const key of Object.keys(payload)) {
     if (!FIELDS.has(key)) problems.push(`property ${key} should not exist`);
   }
-  const { chatId, clientId } = payload;
+  const { chatId, clientId, replyToId } = payload;
   const content = typeof payload['content'] === 'string' ? payload['content'].trim() : undefined;
 
   const validChatId = isChatId(chatId);
@@ -36,9 +38,14 @@ export function parseSendMessage(data: unknown): SendMessageRequest {
   if (!validChatId) problems.push(`chatId ${CHAT_ID_RULE}`);
   if (!validContent) problems.push(`content ${CONTENT_RULE}`);
   if (!validClientId) problems.push(`clientId ${CLIENT_ID_RULE}`);
+  // As @IsOptional() reads it: undefined and null are absent.
+  const validReplyToId = replyToId === undefined || replyToId === null || isMessageId(replyToId);
+  if (!validReplyToId) problems.push(`replyToId ${MESSAGE_ID_RULE}`);
 
   if (problems.length === 0 && validChatId && validContent && validClientId) {
-    return { chatId, content, clientId };
+    return typeof replyToId === 'string'
+      ? { chatId, content, clientId, replyToId }
+      : { chatId, content, clientId };
   }
   throw new AppError('invalid', joinProblems(problems));
 }
