@@ -1,8 +1,14 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { Chat, Message, ReadEvent } from '@chat/shared-types';
+import type { Chat, Message, PresenceEvent, ReadEvent } from '@chat/shared-types';
 import { DomainEvents } from '../common/events/domain-events';
 import { appConfig, type AppConfig } from '../config/configuration';
-import { presenceRoom, sessionRoom, userRoom, type ChatServer } from './chat-server';
+import {
+  audienceRoom,
+  presenceRoom,
+  sessionRoom,
+  userRoom,
+  type ChatServer,
+} from './chat-server';
 import { PresenceBatch } from './presence-batch';
 
 /**
@@ -15,23 +21,29 @@ export class Broadcaster implements OnModuleInit, OnModuleDestroy {
   private server: ChatServer | null = null;
   private readonly presenceBatch: PresenceBatch;
   private readonly unsubscribe: (() => void)[] = [];
+  /** Other instances exist only through Redis; without it there is no one to tell. */
+  private readonly shared: boolean;
 
   constructor(
     private readonly events: DomainEvents,
     @Inject(appConfig.KEY) config: AppConfig,
   ) {
-    this.presenceBatch = new PresenceBatch(config.presenceBatchMs, (changes) =>
-      this.server?.to(presenceRoom('batched')).emit('presence:batch', { changes }),
-    );
+    this.shared = config.redisUrl !== null;
+    this.presenceBatch = new PresenceBatch(config.presenceBatchMs, (changes) => {
+      if (this.shared) this.server?.serverSideEmit('presence:changes', changes);
+      this.deliverBatch(changes);
+    });
   }
 
   attach(server: ChatServer): void {
     this.server = server;
+    server.on('presence:changes', (changes) => this.deliverBatch(changes));
   }
 
   onModuleInit(): void {
     this.unsubscribe.push(
       this.events.on('message.created', ({ message }) => this.messageCreated(message)),
+      this.events.on('message.updated', ({ message }) => this.messageUpdated(message)),
       this.events.on('chat.created', ({ chatsByUser }) => this.chatCreated(chatsByUser)),
       this.events.on('chat.read', (event) => this.chatRead(event)),
       this.events.on('session.ended', ({ sessionId }) => this.endSession(sessionId)),
@@ -44,28 +56,59 @@ export class Broadcaster implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * To the users who share a chat with `userId`: since every user is a member of the global
-   * chat, that is every other user's sockets. `each` sockets hear it now, `batched` sockets
-   * with the next `presence:batch`.
+   * To the user's audience (audienceRoom: who shares a direct chat with them, or watches
+   * them), not to everyone in the global chat. `each` sockets hear it now, on every instance
+   * through the adapter; `batched` sockets with their next `presence:batch`.
    */
   presence(userId: string, online: boolean): void {
     this.server
-      ?.to(presenceRoom('each'))
-      .except(userRoom(userId))
+      ?.to(audienceRoom(userId))
+      .except(presenceRoom('batched'))
       .emit('presence', { userId, online });
     this.presenceBatch.add(userId, online);
+  }
+
+  /**
+   * One instance's batch, to this instance's `batched` sockets: each gets one `presence:batch`
+   * with the changes its audience rooms cover, in order. The work is one room lookup per change
+   * and one push per delivery; sockets that hear none of it cost nothing.
+   */
+  private deliverBatch(changes: readonly PresenceEvent[]): void {
+    const local = this.server?.sockets;
+    if (!local) return;
+    const bySocket = new Map<string, PresenceEvent[]>();
+    for (const change of changes) {
+      for (const socketId of local.adapter.rooms.get(audienceRoom(change.userId)) ?? []) {
+        const heard = bySocket.get(socketId);
+        if (heard) heard.push(change);
+        else bySocket.set(socketId, [change]);
+      }
+    }
+    for (const [socketId, heard] of bySocket) {
+      const socket = local.sockets.get(socketId);
+      if (socket?.data.presence === 'batched') socket.emit('presence:batch', { changes: heard });
+    }
   }
 
   private messageCreated(message: Message): void {
     this.server?.to(message.chatId).emit('message:new', message);
   }
 
-  /** Joins every socket of each member to the new room, then tells each its own view. */
+  private messageUpdated(message: Message): void {
+    this.server?.to(message.chatId).emit('message:updated', message);
+  }
+
+  /**
+   * Joins every socket of each member to the new room and to the other members' audience
+   * rooms (they hear each other's presence from now on), then tells each its own view.
+   */
   private chatCreated(chatsByUser: ReadonlyMap<string, Chat>): void {
     const server = this.server;
     if (!server) return;
+    const memberIds = [...chatsByUser.keys()];
     for (const [userId, chat] of chatsByUser) {
-      server.in(userRoom(userId)).socketsJoin(chat.id);
+      const others = memberIds.filter((id) => id !== userId);
+      server.in(userRoom(userId)).socketsJoin([chat.id, ...others.map(audienceRoom)]);
       server.to(userRoom(userId)).emit('chat:created', chat);
     }
   }

@@ -7,7 +7,9 @@ import { PresenceModule } from '../presence/presence.module';
 import { Broadcaster } from './broadcaster.service';
 import { ChatGateway } from './chat.gateway';
 import { HandshakeAuth } from './handshake-auth';
+import { MessageChangesGateway } from './message-changes.gateway';
 import { PresenceTracker } from './presence-tracker';
+import { PresenceWatchGateway } from './presence-watch.gateway';
 import { SendFastPath } from './send-fast-path';
 
 /**
@@ -17,6 +19,14 @@ import { SendFastPath } from './send-fast-path';
  */
 @Module({
   imports: [AuthModule, ChatsModule, MessagesModule, EventsModule, PresenceModule],
-  providers: [ChatGateway, HandshakeAuth, SendFastPath, PresenceTracker, Broadcaster],
+  providers: [
+    ChatGateway,
+    MessageChangesGateway,
+    PresenceWatchGateway,
+    HandshakeAuth,
+    SendFastPath,
+    PresenceTracker,
+    Broadcaster,
+  ],
 })
 export class RealtimeModule {}

@@ -6,6 +6,11 @@ export interface MessageCreated {
   message: Message;
 }
 
+/** A message changed (edited, deleted, a reaction set or cleared): its new state. */
+export interface MessageUpdated {
+  message: Message;
+}
+
 /** A direct chat was created; each member's own view of it (titles differ), by user id. */
 export interface ChatCreated {
   chatsByUser: ReadonlyMap<string, Chat>;
@@ -23,6 +28,7 @@ export interface SessionEnded {
 /** Every domain event, by name. Feature services emit them; they never learn who listens. */
 export interface DomainEventMap {
   'message.created': MessageCreated;
+  'message.updated': MessageUpdated;
   'chat.created': ChatCreated;
   'chat.read': ChatRead;
   'session.ended': SessionEnded;
@@ -44,6 +50,7 @@ export class DomainEvents {
     [K in DomainEventName]: DomainEventListener<K>[];
   } = {
     'message.created': [],
+    'message.updated': [],
     'chat.created': [],
     'chat.read': [],
     'session.ended': [],
