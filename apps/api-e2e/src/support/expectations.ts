@@ -18,6 +18,13 @@ export function expectMessage(
     content: expected.content,
     clientId: expected.clientId,
     createdAt: expect.stringMatching(ISO_8601),
+    replyTo: null,
+    editedAt: null,
+    deleted: false,
+    reactions: [],
+    version: expect.stringMatching(MESSAGE_ID_PATTERN),
+    system: null,
+    attachments: [],
   });
   const message = value as Message;
   expect(Number.isNaN(Date.parse(message.createdAt))).toBe(false);
