@@ -32,6 +32,13 @@ export function message(chatId: string, from: User, overrides: Partial<Message> 
     content: `message ${id}`,
     clientId: `client-${id}`,
     createdAt: new Date(2026, 0, 1, 12, 0, nextId % 60).toISOString(),
+    replyTo: null,
+    editedAt: null,
+    deleted: false,
+    reactions: [],
+    version: id,
+    system: null,
+    attachments: [],
     ...overrides,
   };
 }
@@ -47,9 +54,12 @@ export function chat(
     kind: id === 'all' ? 'global' : 'direct',
     title,
     members: members.map((member) => ({ ...member, lastReadId: null })),
+    memberCount: members.length,
+    membersComplete: true,
     lastMessage: null,
     unreadCount: 0,
     lastReadId: null,
+    version: '0',
     ...overrides,
   };
 }
