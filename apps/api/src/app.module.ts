@@ -19,6 +19,7 @@ import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { OperationsModule } from './operations/operations.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { SearchModule } from './search/search.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -39,6 +40,7 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     ChatsModule,
     MessagesModule,
+    SearchModule,
     RealtimeModule,
     HealthModule,
   ],

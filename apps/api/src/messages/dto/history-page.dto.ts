@@ -6,4 +6,6 @@ export class HistoryPageDto implements HistoryPage {
   messages!: MessageDto[];
   /** More messages exist beyond this page in the direction asked for */
   hasMore!: boolean;
+  /** Only for `around`: newer messages exist beyond this page */
+  hasMoreAfter?: boolean;
 }

@@ -18,6 +18,13 @@ class HistoryPageRequest {
   @NotWith('before')
   after?: string;
 
+  /** Opens the history at this message of the chat: it comes back near the page's middle */
+  @IsOptional()
+  @IsMessageId()
+  @NotWith('before')
+  @NotWith('after')
+  around?: string;
+
   /** 1-100, default 50 */
   @IsOptional()
   @IsPageLimit(LIMITS.pageMax)
