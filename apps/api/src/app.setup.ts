@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { methodNotAllowed } from './common/http/method-not-allowed';
+import { setUpOpenApi } from './common/openapi';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/configuration';
 import { ChatIoAdapter } from './realtime/chat-io.adapter';
@@ -61,17 +61,5 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     new ChatIoAdapter(app, config.corsOrigins, MAX_PAYLOAD_BYTES, app.get(REDIS)),
   );
 
-  const openApi = new DocumentBuilder()
-    .setTitle('Chat API')
-    .setDescription(
-      'REST side of the chat contract. Real-time events are on Socket.IO at /socket.io. ' +
-        'The whole contract (REST routes, Socket.IO events, error shapes) is docs/contract.md ' +
-        'in the repository, encoded as TypeScript in libs/shared-types.',
-    )
-    .setVersion('1.0')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
-    jsonDocumentUrl: 'api/docs-json',
-  });
+  setUpOpenApi(app);
 }

@@ -1,22 +1,11 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { TypeOrmHealthIndicator } from '@nestjs/terminus';
-import type { HealthStatus } from '@chat/shared-types';
 import type { Response } from 'express';
 import { Public } from '../common/decorators/public.decorator';
 import { ShutdownState } from '../operations/shutdown';
+import { HealthStatusDto, ProbeDto } from './dto/health-status.dto';
 import { RedisHealth } from './redis.health';
-
-/** GET /api/health/live: the process answers HTTP. */
-class ProbeDto {
-  status!: 'ok' | 'error';
-}
-
-class HealthStatusDto implements HealthStatus {
-  status!: 'ok' | 'error';
-  db!: 'up' | 'down';
-  redis!: 'up' | 'down' | 'off';
-}
 
 @ApiTags('health')
 @Controller('health')

@@ -9,7 +9,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
@@ -44,6 +44,11 @@ export class MessagesController {
   /** Stores and broadcasts a message: 201, or 200 with the stored one for a repeated clientId. */
   @Post()
   @HttpCode(HttpStatus.CREATED)
+  @ApiCreatedResponse({ type: MessageDto, description: 'The message was stored' })
+  @ApiOkResponse({
+    type: MessageDto,
+    description: 'This clientId was already stored: the stored message, nothing new',
+  })
   @ApiErrors(429)
   async send(
     @CurrentUser() user: AuthenticatedUser,

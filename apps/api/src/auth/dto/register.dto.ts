@@ -1,4 +1,5 @@
 import { LIMITS, LOGIN_PATTERN, NO_NUL_PATTERN, type RegisterRequest } from '@chat/shared-types';
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, Length, Matches } from 'class-validator';
 
@@ -7,7 +8,12 @@ const lowerTrim = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
 
 export class RegisterDto implements RegisterRequest {
-  /** 3-32 characters of a-z 0-9 _ . - (stored lower-case) */
+  /** 3-32 characters of a-z 0-9 _ . - (the server trims and lower-cases what it is sent) */
+  @ApiProperty({
+    pattern: LOGIN_PATTERN.source,
+    minLength: LIMITS.loginMin,
+    maxLength: LIMITS.loginMax,
+  })
   @Transform(lowerTrim)
   @IsString()
   @Matches(LOGIN_PATTERN, {
