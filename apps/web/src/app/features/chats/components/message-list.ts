@@ -34,11 +34,14 @@ interface ScrollSnapshot {
   height: number;
   top: number;
   atBottom: boolean;
+  /** The window ended short of the newest message (hasMoreAfter). */
+  detached: boolean;
 }
 
 const GROUP_GAP_MS = 5 * 60 * 1000;
 const BOTTOM_SLACK_PX = 48;
 const LOAD_OLDER_WITHIN_PX = 160;
+const LOAD_NEWER_WITHIN_PX = 160;
 
 /**
  * The conversation (a `log` region): newest at the bottom, earlier pages loaded when scrolled
@@ -59,11 +62,19 @@ export class MessageList {
   readonly loading = input(false);
   readonly hasMore = input(false);
   readonly loadingOlder = input(false);
+  /** Newer messages exist than those shown (opened at a search hit): loaded when scrolled down. */
+  readonly hasMoreAfter = input(false);
+  readonly loadingNewer = input(false);
+  /** A message to scroll to and mark (a search hit), once it is shown. */
+  readonly focusId = input<string | null>(null);
   /** Direct chats show whether the other member has read our messages. */
   readonly receipts = input(false);
   readonly peerReadUpTo = input<string | null>(null);
 
   readonly loadOlder = output<void>();
+  readonly loadNewer = output<void>();
+  /** "Jump to latest" while the newest messages are not loaded. */
+  readonly latest = output<void>();
   readonly atBottomChange = output<boolean>();
   readonly retry = output<string>();
   readonly discard = output<string>();
@@ -71,6 +82,8 @@ export class MessageList {
   private readonly destroyRef = inject(DestroyRef);
   private readonly log = viewChild.required<ElementRef<HTMLElement>>('log');
   private snapshot: ScrollSnapshot | null = null;
+  /** The focusId already scrolled to (in its chat), so later renders leave the scroll alone. */
+  private focused: string | null = null;
   protected readonly atBottom = signal(true);
 
   protected readonly rows = computed<MessageRow[]>(() => {
@@ -124,10 +137,17 @@ export class MessageList {
     this.record();
     const element = this.log().nativeElement;
     if (element.scrollTop < LOAD_OLDER_WITHIN_PX) this.requestOlder();
+    const below = element.scrollHeight - element.scrollTop - element.clientHeight;
+    if (below < LOAD_NEWER_WITHIN_PX) this.requestNewer();
   }
 
   protected jumpToLatest(): void {
-    this.scrollToBottom('smooth');
+    if (this.hasMoreAfter()) this.latest.emit();
+    else this.scrollToBottom('smooth');
+  }
+
+  protected requestNewer(): void {
+    if (this.hasMoreAfter() && !this.loadingNewer() && !this.loading()) this.loadNewer.emit();
   }
 
   protected requestOlder(): void {
@@ -139,17 +159,30 @@ export class MessageList {
     const first = rows[0]?.entry.key ?? null;
     const last = rows.at(-1)?.entry.key ?? null;
     const before = this.snapshot;
-    if (!before || before.chatId !== chatId || before.last === null) {
+    const focusKey = `${chatId}\n${this.focusId() ?? ''}`;
+    const target = this.focusId()
+      ? element.querySelector<HTMLElement>(`[data-id="${CSS.escape(this.focusId() ?? '')}"]`)
+      : null;
+    if (target && this.focused !== focusKey) {
+      this.focused = focusKey;
+      target.scrollIntoView({ block: 'center' });
+    } else if (!before || before.chatId !== chatId || before.last === null) {
       this.scrollToBottom();
     } else if (last !== before.last) {
-      if (before.atBottom || rows.at(-1)?.receipt === 'pending') this.scrollToBottom();
+      // A newer page below a window short of the tail leaves the reader where they are.
+      if (!before.detached && (before.atBottom || rows.at(-1)?.receipt === 'pending')) {
+        this.scrollToBottom();
+      }
     } else if (first !== before.first) {
       // An earlier page went in above: keep the same messages under the user's eyes.
       element.scrollTop = before.top + (element.scrollHeight - before.height);
     }
     this.record(chatId, first, last);
     // Not enough history to scroll yet: fetch more until there is.
-    if (element.scrollHeight <= element.clientHeight) this.requestOlder();
+    if (element.scrollHeight <= element.clientHeight) {
+      this.requestOlder();
+      this.requestNewer();
+    }
   }
 
   private scrollToBottom(behavior: ScrollBehavior = 'auto'): void {
@@ -173,6 +206,7 @@ export class MessageList {
       height: element.scrollHeight,
       top: element.scrollTop,
       atBottom,
+      detached: this.hasMoreAfter(),
     };
     if (atBottom !== this.atBottom()) {
       this.atBottom.set(atBottom);

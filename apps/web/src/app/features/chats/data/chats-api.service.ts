@@ -7,6 +7,8 @@ import {
   type HistoryPage,
   type HistoryQuery,
   type MarkReadRequest,
+  type SearchPage,
+  type SearchQuery,
   type User,
 } from '@chat/shared-types';
 import { Observable } from 'rxjs';
@@ -33,8 +35,18 @@ export class ChatsApiService {
     let params = new HttpParams();
     if (query.before) params = params.set('before', query.before);
     if (query.after) params = params.set('after', query.after);
+    if (query.around) params = params.set('around', query.around);
     if (query.limit !== undefined) params = params.set('limit', String(query.limit));
     return this.http.get<HistoryPage>(`${chatUrl(chatId)}/messages`, { params });
+  }
+
+  /** Messages of the caller's chats (or of `query.chatId`) matching every word, newest first. */
+  search(query: SearchQuery): Observable<SearchPage> {
+    let params = new HttpParams().set('q', query.q);
+    if (query.chatId) params = params.set('chatId', query.chatId);
+    if (query.before) params = params.set('before', query.before);
+    if (query.limit !== undefined) params = params.set('limit', String(query.limit));
+    return this.http.get<SearchPage>('/api/search', { params });
   }
 
   markRead(chatId: string, upToId: string): Observable<void> {

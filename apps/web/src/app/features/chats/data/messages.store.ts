@@ -13,8 +13,14 @@ export interface ChatHistory {
   messages: readonly Message[];
   /** Older messages exist on the server. */
   hasMore: boolean;
+  /**
+   * Newer messages exist on the server than the ones held: the window was opened at a message
+   * (a search hit) and does not reach the live tail yet. Live messages wait until it does.
+   */
+  hasMoreAfter: boolean;
   status: 'loading' | 'ready' | 'error';
   loadingOlder: boolean;
+  loadingNewer: boolean;
   error: string | null;
   /**
    * The newest id a history request returned: everything up to it is held. Live messages do
@@ -44,8 +50,10 @@ const CATCH_UP_PAGES = 10;
 const EMPTY_HISTORY: ChatHistory = {
   messages: [],
   hasMore: false,
+  hasMoreAfter: false,
   status: 'loading',
   loadingOlder: false,
+  loadingNewer: false,
   error: null,
   syncedUpTo: null,
 };
@@ -71,6 +79,8 @@ export class MessagesStore {
   private readonly sendQueue = inject(SendQueue);
   private readonly histories = signal<Readonly<Record<string, ChatHistory>>>({});
   private readonly conversations = new Map<string, Signal<ConversationEntry[]>>();
+  /** Live messages of a chat whose window does not reach the tail yet (hasMoreAfter). */
+  private readonly heldBack = new Map<string, Message[]>();
 
   constructor() {
     this.socket
@@ -122,6 +132,76 @@ export class MessagesStore {
     }
   }
 
+  /**
+   * Opens the chat at `messageId` (a search hit): the page around it, from which older and
+   * newer pages load as the user scrolls. Nothing is fetched when it is already held.
+   */
+  async openAt(chatId: string, messageId: string): Promise<void> {
+    const current = this.history(chatId);
+    if (current?.status === 'ready' && current.messages.some((m) => m.id === messageId)) return;
+    this.heldBack.delete(chatId);
+    this.patch(chatId, { ...EMPTY_HISTORY });
+    try {
+      const page = await firstValueFrom(
+        this.api.history(chatId, { around: messageId, limit: LIMITS.pageDefault }),
+      );
+      const hasMoreAfter = page.hasMoreAfter ?? false;
+      this.patch(chatId, {
+        messages: mergeMessages([], page.messages),
+        hasMore: page.hasMore,
+        hasMoreAfter,
+        status: 'ready',
+        error: null,
+        syncedUpTo: hasMoreAfter ? null : (page.messages.at(-1)?.id ?? null),
+      });
+      this.settleOwn(page.messages);
+    } catch (error) {
+      this.patch(chatId, { status: 'error', error: describeHttpError(error).message });
+    }
+  }
+
+  /** Back to the newest page, dropping a window opened at an older message. */
+  async openLatest(chatId: string): Promise<void> {
+    if (!this.history(chatId)?.hasMoreAfter) return;
+    this.heldBack.delete(chatId);
+    this.histories.update((histories) => {
+      const rest = { ...histories };
+      delete rest[chatId];
+      return rest;
+    });
+    await this.open(chatId);
+  }
+
+  /** The page after the newest message held, while the window does not reach the tail. */
+  async loadNewer(chatId: string): Promise<void> {
+    const current = this.history(chatId);
+    if (!current || current.status !== 'ready' || current.loadingNewer || !current.hasMoreAfter)
+      return;
+    const newest = current.messages.at(-1);
+    if (!newest) return;
+    this.patch(chatId, { loadingNewer: true });
+    try {
+      const page = await firstValueFrom(
+        this.api.history(chatId, { after: newest.id, limit: LIMITS.pageDefault }),
+      );
+      const held = this.history(chatId)?.messages ?? [];
+      const reachedTail = !page.hasMore;
+      const live = reachedTail ? (this.heldBack.get(chatId) ?? []) : [];
+      if (reachedTail) this.heldBack.delete(chatId);
+      const messages = mergeMessages(held, [...page.messages, ...live]);
+      this.patch(chatId, {
+        messages,
+        hasMoreAfter: !reachedTail,
+        loadingNewer: false,
+        error: null,
+        syncedUpTo: reachedTail ? (page.messages.at(-1)?.id ?? newest.id) : null,
+      });
+      this.settleOwn(page.messages);
+    } catch (error) {
+      this.patch(chatId, { loadingNewer: false, error: describeHttpError(error).message });
+    }
+  }
+
   /** The page before the oldest message shown. */
   async loadOlder(chatId: string): Promise<void> {
     const current = this.history(chatId);
@@ -145,6 +225,8 @@ export class MessagesStore {
     const current = this.history(chatId);
     if (!current) return;
     if (current.status === 'error') return this.open(chatId);
+    // A window short of the tail catches up by scrolling down (loadNewer).
+    if (current.hasMoreAfter) return;
     try {
       for (let page = 0; page < CATCH_UP_PAGES; page++) {
         const cursor = this.history(chatId)?.syncedUpTo ?? null;
@@ -170,6 +252,12 @@ export class MessagesStore {
   private add(chatId: string, messages: readonly Message[]): void {
     const current = this.history(chatId);
     if (!current) return;
+    if (current.hasMoreAfter) {
+      // Not next to what is held: kept until loadNewer reaches the tail.
+      this.heldBack.set(chatId, [...(this.heldBack.get(chatId) ?? []), ...messages]);
+      this.settleOwn(messages);
+      return;
+    }
     const merged = mergeMessages(current.messages, messages);
     if (merged !== current.messages) this.patch(chatId, { messages: merged });
     this.settleOwn(messages);

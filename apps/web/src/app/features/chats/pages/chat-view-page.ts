@@ -11,7 +11,7 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
-import { RouterLink } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import { GLOBAL_CHAT_ID } from '@chat/shared-types';
 import { SessionStore } from '../../../core/auth/session.store';
 import { Avatar } from '../../../shared/avatar';
@@ -39,10 +39,13 @@ export class ChatViewPage implements OnDestroy {
   private readonly sendQueue = inject(SendQueue);
   private readonly typing = inject(TypingService);
   private readonly unread = inject(UnreadService);
+  private readonly router = inject(Router);
   private readonly composer = viewChild(Composer);
 
   /** The route's `:id`. */
   readonly id = input.required<string>();
+  /** `?at=<messageId>`: open the chat at this message (a search hit) and mark it. */
+  readonly at = input<string | undefined>();
 
   protected readonly me = computed(() => {
     const user = this.session.user();
@@ -98,9 +101,12 @@ export class ChatViewPage implements OnDestroy {
   constructor() {
     effect(() => {
       const id = this.id();
+      const at = this.at();
       untracked(() => {
         this.sendError.set(null);
-        void this.messages.open(id);
+        if (at) void this.messages.openAt(id, at);
+        else if (this.messages.history(id)?.hasMoreAfter) void this.messages.openLatest(id);
+        else void this.messages.open(id);
       });
     });
 
@@ -138,12 +144,23 @@ export class ChatViewPage implements OnDestroy {
     void this.messages.loadOlder(this.id());
   }
 
+  protected loadNewer(): void {
+    void this.messages.loadNewer(this.id());
+  }
+
+  /** Leaves a window opened at a search hit for the newest messages. */
+  protected showLatest(): void {
+    if (this.at()) void this.router.navigate(['/chats', this.id()]);
+    else void this.messages.openLatest(this.id());
+  }
+
   protected retryLoad(): void {
     void this.messages.open(this.id());
   }
 
   protected send(content: string): void {
     this.typing.userStopped(this.id());
+    if (this.history()?.hasMoreAfter) this.showLatest();
     const result = this.sendQueue.send(this.id(), content);
     this.sendError.set(result.ok ? null : result.error);
   }

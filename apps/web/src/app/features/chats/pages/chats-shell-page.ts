@@ -5,6 +5,7 @@ import {
   computed,
   effect,
   inject,
+  signal,
 } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { Title } from '@angular/platform-browser';
@@ -18,6 +19,7 @@ import { Avatar } from '../../../shared/avatar';
 import { listTime } from '../../../shared/format-time';
 import { ChatList, type ChatListItem } from '../components/chat-list';
 import { ConnectionBanner } from '../components/connection-banner';
+import { SearchPanel } from '../components/search-panel';
 import { ChatsStore } from '../data/chats.store';
 import { MessagesStore } from '../data/messages.store';
 import { SendQueue } from '../data/send-queue.service';
@@ -32,7 +34,7 @@ const APP_TITLE = 'Chat';
  */
 @Component({
   selector: 'app-chats-shell-page',
-  imports: [RouterOutlet, ChatList, ConnectionBanner, Avatar],
+  imports: [RouterOutlet, ChatList, ConnectionBanner, Avatar, SearchPanel],
   providers: [
     ChatSocketService,
     UnreadService,
@@ -65,9 +67,17 @@ export class ChatsShellPage implements OnDestroy {
     { initialValue: this.router.url },
   );
 
-  private readonly activeChatId = computed(() => {
+  /** The search panel shows results in place of the chat list. */
+  protected readonly searching = signal(false);
+
+  protected readonly activeChatId = computed(() => {
     const segments = this.router.parseUrl(this.url()).root.children['primary']?.segments ?? [];
     return segments[0]?.path === 'chats' ? (segments[1]?.path ?? null) : null;
+  });
+
+  protected readonly activeChatTitle = computed(() => {
+    const id = this.activeChatId();
+    return (id && this.store.chat(id)?.title) ?? '';
   });
 
   /** Something other than the list fills the screen on a phone. */
