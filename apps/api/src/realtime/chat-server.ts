@@ -1,4 +1,10 @@
-import type { ClientToServerEvents, PresenceMode, ServerToClientEvents } from '@chat/shared-types';
+import {
+  directChatMembers,
+  type ClientToServerEvents,
+  type PresenceEvent,
+  type PresenceMode,
+  type ServerToClientEvents,
+} from '@chat/shared-types';
 import type { Server, Socket } from 'socket.io';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 
@@ -10,23 +16,27 @@ export interface SocketData {
   presence: PresenceMode;
   /** Set once the socket is set up (rooms joined): from then on it counts in presence. */
   online?: boolean;
+  /** The users this socket watches (`presence:watch`), besides its direct-chat peers. */
+  watching?: string[];
   /** The handshake's X-Request-Id (or a new id): every log line of the socket carries it. */
   requestId: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-type NoInterServerEvents = {};
+/** Between instances (through the Redis adapter): each instance's presence batch. */
+export interface InterServerEvents {
+  'presence:changes': (changes: PresenceEvent[]) => void;
+}
 
 export type ChatServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
-  NoInterServerEvents,
+  InterServerEvents,
   SocketData
 >;
 export type ChatSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
-  NoInterServerEvents,
+  InterServerEvents,
   SocketData
 >;
 
@@ -35,3 +45,20 @@ export const userRoom = (userId: string) => `user:${userId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 /** Every socket is in one of these, by the presence mode it chose at the handshake. */
 export const presenceRoom = (mode: PresenceMode) => `presence:${mode}`;
+/**
+ * The sockets that hear a user's presence (contract "Size"): those of the users who share a
+ * direct chat with them, and those watching them (`presence:watch`).
+ */
+export const audienceRoom = (userId: string) => `audience:${userId}`;
+
+/** The other members of the user's direct chats, from their chat ids (which name both). */
+export function directPeers(userId: string, chatIds: Iterable<string>): string[] {
+  const peers: string[] = [];
+  for (const chatId of chatIds) {
+    const members = directChatMembers(chatId);
+    if (!members) continue;
+    const [a, b] = members;
+    peers.push(a === userId ? b : a);
+  }
+  return peers;
+}

@@ -17,6 +17,8 @@ import { Metrics } from '../operations/metrics';
 import { ShutdownState } from '../operations/shutdown';
 import { Broadcaster } from './broadcaster.service';
 import {
+  audienceRoom,
+  directPeers,
   presenceRoom,
   sessionRoom,
   userRoom,
@@ -101,6 +103,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         sessionRoom(user.sessionId),
         presenceRoom(socket.data.presence),
         ...chatIds,
+        ...directPeers(user.id, chatIds).map(audienceRoom),
       ]);
       socket.data.online = true;
       socket.emit('session', {

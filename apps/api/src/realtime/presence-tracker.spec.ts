@@ -1,4 +1,5 @@
 import { nextEvent, receives, recordEvents, waitFor } from '@chat/test-harness';
+import { ChatsService } from '../chats/chats.service';
 import { PresenceService } from '../presence/presence.service';
 import { TestApp } from '../testing/test-app';
 
@@ -8,9 +9,11 @@ const GRACE_MS = 300;
 describe('PresenceTracker', () => {
   const t = TestApp.forSpec();
 
+  /** Ann hears Bob's presence: they share a direct chat (presence goes to contacts only). */
   async function watcherAndBob() {
     const ann = await t.register('Ann');
     const bob = await t.register('Bob');
+    await t.get(ChatsService).createDirect(ann.user.id, bob.user.id);
     const watcher = await t.connect(ann.accessToken);
     return { watcher, bob };
   }

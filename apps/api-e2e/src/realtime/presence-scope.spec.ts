@@ -1,0 +1,200 @@
+import { LIMITS, type AuthResult, type PresenceEvent } from '@chat/shared-types';
+import {
+  RedisServer,
+  ackData,
+  connectSession as connectSessionAt,
+  emitAck,
+  emitRaw,
+  nextEvent,
+  randomPassword,
+  recordEvents,
+  sleep,
+  startTestApi,
+  testUserOf,
+  waitFor,
+  type ChatSocket,
+  type TestApiRun,
+  type TestUser,
+} from '@chat/test-harness';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { E2E_LIMITS } from '../support/e2e-state';
+import { baseUrl } from '../support/http';
+import { QUIET_MS, closeSocket, connectSocket } from '../support/sockets';
+import { openDirectChat, registerUsers, uniqueLogin } from '../support/users';
+
+const about =
+  (user: { id: string }, online?: boolean) =>
+  (event: PresenceEvent): boolean =>
+    event.userId === user.id && (online === undefined || event.online === online);
+
+/** Presence goes to contacts and watchers only (contract "Size", **changed**). */
+describe('presence scoping', () => {
+  it('is not heard by someone who shares only All, and is heard by a direct-chat peer', async () => {
+    const [a, peer, stranger] = await registerUsers(3);
+    await openDirectChat(a, peer);
+    const [peerTab, strangerTab] = await Promise.all([
+      connectSocket(peer.token),
+      connectSocket(stranger.token),
+    ]);
+    const strangerHears = recordEvents(strangerTab, 'presence');
+    const peerHears = nextEvent(peerTab, 'presence', 3_000, about(a, true));
+    await connectSocket(a.token);
+    await peerHears;
+    await sleep(QUIET_MS);
+    expect(strangerHears.events.filter(about(a))).toEqual([]);
+  });
+
+  it('presence:watch acks who is online now and from then on delivers their changes', async () => {
+    const [a, b, watcher] = await registerUsers(3);
+    const aTab = await connectSocket(a.token);
+    const watcherTab = await connectSocket(watcher.token);
+
+    const ack = await emitAck(watcherTab, 'presence:watch', { userIds: [a.id, b.id] });
+    expect(ackData(ack)).toEqual({ online: [a.id] });
+
+    const bOnline = nextEvent(watcherTab, 'presence', 3_000, about(b, true));
+    const bTab = await connectSocket(b.token);
+    expect(await bOnline).toEqual({ userId: b.id, online: true });
+    const aOffline = nextEvent(watcherTab, 'presence', 3_000, about(a, false));
+    closeSocket(aTab);
+    expect(await aOffline).toEqual({ userId: a.id, online: false });
+
+    // A new list replaces the old one: b is no longer watched, a is again.
+    expect(ackData(await emitAck(watcherTab, 'presence:watch', { userIds: [a.id] }))).toEqual({
+      online: [],
+    });
+    const heard = recordEvents(watcherTab, 'presence');
+    closeSocket(bTab);
+    const aBack = nextEvent(watcherTab, 'presence', 3_000, about(a, true));
+    await connectSocket(a.token);
+    await aBack;
+    await sleep(E2E_LIMITS.presenceGraceMs + QUIET_MS);
+    expect(heard.events.filter(about(b))).toEqual([]);
+  });
+
+  it('keeps a direct-chat peer heard when the watch list drops them', async () => {
+    const [a, peer] = await registerUsers(2);
+    await openDirectChat(a, peer);
+    const peerTab = await connectSocket(peer.token);
+    ackData(await emitAck(peerTab, 'presence:watch', { userIds: [a.id] }));
+    ackData(await emitAck(peerTab, 'presence:watch', { userIds: [] }));
+    const online = nextEvent(peerTab, 'presence', 3_000, about(a, true));
+    await connectSocket(a.token);
+    await online;
+  });
+
+  it('hears a peer of a chat created after the socket connected', async () => {
+    const [a, b] = await registerUsers(2);
+    const bTab = await connectSocket(b.token);
+    await openDirectChat(a, b);
+    const online = nextEvent(bTab, 'presence', 3_000, about(a, true));
+    await connectSocket(a.token);
+    await online;
+  });
+
+  it('gives a batched watcher one presence:batch with only the users it hears', async () => {
+    const [a, watched, other] = await registerUsers(3);
+    await openDirectChat(a, watched);
+    const { socket: watcherTab } = await connectSessionAt(baseUrl(), a.token, 3_000, 'batched');
+    const batches = recordEvents(watcherTab, 'presence:batch');
+    await Promise.all([connectSocket(watched.token), connectSocket(other.token)]);
+    await waitFor('a batch naming the peer', () => batches.events.length > 0, 3_000, 20);
+    await sleep(QUIET_MS);
+    expect(batches.events.flatMap((batch) => batch.changes)).toEqual([
+      { userId: watched.id, online: true },
+    ]);
+    watcherTab.close();
+  });
+
+  it.each<[string, unknown]>([
+    [
+      `${LIMITS.presenceWatchMax + 1} ids`,
+      { userIds: Array.from({ length: 501 }, () => randomUUID()) },
+    ],
+    ['ids that are not user ids', { userIds: ['nope'] }],
+    ['a list that is not an array', { userIds: 'all' }],
+    ['no list', {}],
+    ['a payload that is not an object', 'hello'],
+  ])('answers invalid for %s and keeps the socket and the old list', async (_case, payload) => {
+    const [watcher, a] = await registerUsers(2);
+    const socket = await connectSocket(watcher.token);
+    ackData(await emitAck(socket, 'presence:watch', { userIds: [a.id] }));
+    expect(await emitRaw(socket, 'presence:watch', payload)).toEqual({
+      ok: false,
+      error: { code: 'invalid', message: expect.any(String) },
+    });
+    const online = nextEvent(socket, 'presence', 3_000, about(a, true));
+    await connectSocket(a.token);
+    await online;
+  });
+
+  it('takes exactly 500 ids', async () => {
+    const [watcher] = await registerUsers(1);
+    const socket = await connectSocket(watcher.token);
+    const userIds = Array.from({ length: LIMITS.presenceWatchMax }, () => randomUUID());
+    expect(ackData(await emitAck(socket, 'presence:watch', { userIds }))).toEqual({ online: [] });
+  });
+});
+
+/** Two instances of one deployment: a database and a Redis of this suite's own. */
+describe('presence:watch across two instances behind Redis', () => {
+  let redis: RedisServer | undefined;
+  const runs: TestApiRun[] = [];
+  const sockets: ChatSocket[] = [];
+
+  beforeAll(async () => {
+    redis = await RedisServer.start('api-e2e-presence');
+    const env = {
+      REDIS_URL: redis.url,
+      JWT_SECRET: randomUUID(),
+      PRESENCE_GRACE_MS: String(E2E_LIMITS.presenceGraceMs),
+    };
+    const first = await startTestApi({ name: 'api-e2e-presence', env });
+    runs.push(first);
+    if (!first.database) throw new Error('two instances need a database they can share');
+    runs.push(await startTestApi({ name: 'api-e2e-presence-2', env, database: first.database }));
+  }, 120_000);
+  afterAll(async () => {
+    sockets.forEach((socket) => socket.close());
+    // The first run made the database: it drops it, after the second has stopped.
+    for (const run of [...runs].reverse()) await run.cleanUp();
+    await redis?.destroy();
+  }, 60_000);
+
+  async function register(run: TestApiRun): Promise<TestUser> {
+    const login = uniqueLogin();
+    const password = randomPassword(6);
+    const res = await request(run.api.baseUrl)
+      .post('/api/auth/register')
+      .send({ login, fullName: `User ${login}`, password });
+    expect(res.status).toBe(201);
+    return testUserOf(res.body as AuthResult, password);
+  }
+
+  async function connect(run: TestApiRun, user: TestUser, presence?: 'batched') {
+    const { socket } = await connectSessionAt(run.api.baseUrl, user.token, 3_000, presence);
+    sockets.push(socket);
+    return socket;
+  }
+
+  it('delivers a watched user’s changes made on the other instance, in both presence modes', async () => {
+    const [onA, onB] = runs as [TestApiRun, TestApiRun];
+    const [watched, watcher] = [await register(onA), await register(onA)];
+    const each = await connect(onA, watcher);
+    const batched = await connect(onA, watcher, 'batched');
+    for (const socket of [each, batched]) {
+      ackData(await emitAck(socket, 'presence:watch', { userIds: [watched.id] }));
+    }
+    const heardEach = nextEvent(each, 'presence', 5_000, about(watched, true));
+    const heardBatch = nextEvent(batched, 'presence:batch', 5_000, (batch) =>
+      batch.changes.some(about(watched, true)),
+    );
+    const tab = await connect(onB, watched);
+    await Promise.all([heardEach, heardBatch]);
+
+    const offline = nextEvent(each, 'presence', 5_000, about(watched, false));
+    tab.close();
+    await offline;
+  });
+});
