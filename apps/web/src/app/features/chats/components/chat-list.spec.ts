@@ -50,6 +50,21 @@ describe('ChatList', () => {
     expect(badges[0]?.closest('a')).toBeNull();
   });
 
+  it('counts up to 999 and says 999+ above, as far as the server counts', async () => {
+    const element = await render([
+      item({ unread: 999 }),
+      item({ id: 'x', title: 'Carol', unread: 1000 }),
+    ]);
+
+    const badges = Array.from(element.querySelectorAll('[aria-label$=" unread"]'));
+    expect(
+      badges.map((badge) => [badge.textContent?.trim(), badge.getAttribute('aria-label')]),
+    ).toEqual([
+      ['999', '999 unread'],
+      ['999+', 'more than 999 unread'],
+    ]);
+  });
+
   it('renders message previews as text, never as markup', async () => {
     const element = await render([item({ preview: '<img src=x onerror=alert(1)>' })]);
 

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
+import { LIMITS } from '@chat/shared-types';
 import { Avatar } from '../../../shared/avatar';
 
 export interface ChatListItem {
@@ -30,4 +31,6 @@ export interface ChatListItem {
 })
 export class ChatList {
   readonly items = input.required<readonly ChatListItem[]>();
+  /** The server counts unread messages exactly up to this; above it the badge says `999+`. */
+  protected readonly unreadMax = LIMITS.unreadMax;
 }

@@ -7,6 +7,7 @@ import {
   type HistoryPage,
   type HistoryQuery,
   type MarkReadRequest,
+  type MembersPage,
   type SearchPage,
   type SearchQuery,
   type User,
@@ -52,6 +53,17 @@ export class ChatsApiService {
   markRead(chatId: string, upToId: string): Observable<void> {
     const body: MarkReadRequest = { upToId };
     return this.http.post<void>(`${chatUrl(chatId)}/read`, body);
+  }
+
+  /** A page of a chat's members by name; `after`: the previous page's nextCursor. */
+  members(
+    chatId: string,
+    query: { search: string; after: string | null },
+  ): Observable<MembersPage> {
+    let params = new HttpParams();
+    if (query.search) params = params.set('search', query.search);
+    if (query.after) params = params.set('after', query.after);
+    return this.http.get<MembersPage>(`${chatUrl(chatId)}/members`, { params });
   }
 
   /** People the caller has no direct chat with yet. */

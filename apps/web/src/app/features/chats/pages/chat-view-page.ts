@@ -17,6 +17,7 @@ import { SessionStore } from '../../../core/auth/session.store';
 import { Avatar } from '../../../shared/avatar';
 import { BackToChats } from '../../../shared/back-to-chats';
 import { Composer } from '../components/composer';
+import { MemberList } from '../components/member-list';
 import { MessageList } from '../components/message-list';
 import { ChatsStore } from '../data/chats.store';
 import { MessagesStore } from '../data/messages.store';
@@ -27,7 +28,7 @@ import { UnreadService } from '../data/unread.service';
 /** One open chat (/chats/:id): header, conversation, composer. */
 @Component({
   selector: 'app-chat-view-page',
-  imports: [RouterLink, Avatar, BackToChats, MessageList, Composer],
+  imports: [RouterLink, Avatar, BackToChats, MessageList, Composer, MemberList],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './chat-view-page.html',
   styleUrl: './chat-view-page.css',
@@ -84,10 +85,7 @@ export class ChatViewPage implements OnDestroy {
   protected readonly subtitle = computed(() => {
     const chat = this.chat();
     if (!chat) return '';
-    if (chat.kind === 'global') {
-      const online = chat.members.filter((m) => m.online).length;
-      return `${chat.members.length} members · ${online} online`;
-    }
+    if (chat.kind === 'global') return `${chat.memberCount.toLocaleString('en-US')} members`;
     return this.peer()?.online ? 'online' : 'offline';
   });
 
@@ -96,6 +94,8 @@ export class ChatViewPage implements OnDestroy {
     return notice?.chatId === this.id() ? notice.text : null;
   });
   protected readonly sendError = signal<string | null>(null);
+  /** The member list of `All`, shown beside its conversation on demand. */
+  protected readonly showMembers = signal(false);
   private readonly atBottom = signal(true);
 
   constructor() {

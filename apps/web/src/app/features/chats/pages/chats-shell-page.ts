@@ -22,6 +22,7 @@ import { ConnectionBanner } from '../components/connection-banner';
 import { SearchPanel } from '../components/search-panel';
 import { ChatsStore } from '../data/chats.store';
 import { MessagesStore } from '../data/messages.store';
+import { PresenceWatch } from '../data/presence-watch.service';
 import { SendQueue } from '../data/send-queue.service';
 import { TypingService } from '../data/typing.service';
 import { UnreadService } from '../data/unread.service';
@@ -42,6 +43,7 @@ const APP_TITLE = 'Chat';
     SendQueue,
     MessagesStore,
     TypingService,
+    PresenceWatch,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './chats-shell-page.html',

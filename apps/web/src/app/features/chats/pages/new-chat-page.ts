@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   ElementRef,
   afterNextRender,
   inject,
@@ -25,6 +26,7 @@ import { Avatar } from '../../../shared/avatar';
 import { BackToChats } from '../../../shared/back-to-chats';
 import { ChatsApiService } from '../data/chats-api.service';
 import { ChatsStore } from '../data/chats.store';
+import { PresenceWatch } from '../data/presence-watch.service';
 
 type PeopleState =
   | { status: 'loading' }
@@ -44,6 +46,7 @@ export class NewChatPage {
   private readonly api = inject(ChatsApiService);
   private readonly store = inject(ChatsStore);
   private readonly router = inject(Router);
+  protected readonly presence = inject(PresenceWatch);
   private readonly searchBox = viewChild.required<ElementRef<HTMLInputElement>>('searchBox');
   private readonly searches = new Subject<string>();
   private readonly reloads = new Subject<void>();
@@ -77,7 +80,12 @@ export class NewChatPage {
         }),
         takeUntilDestroyed(),
       )
-      .subscribe((state) => this.state.set(state));
+      .subscribe((state) => {
+        this.state.set(state);
+        // The people shown may share no chat with the user: ask for their presence.
+        if (state.status === 'ready') this.presence.watch(state.people.map((p) => p.id));
+      });
+    inject(DestroyRef).onDestroy(() => this.presence.watch([]));
 
     afterNextRender(() => this.searchBox().nativeElement.focus());
   }
