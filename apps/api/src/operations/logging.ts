@@ -1,6 +1,8 @@
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Options } from 'pino-http';
 import type { OperationsConfig } from '../config/configuration';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
@@ -93,9 +95,10 @@ function requestLine(req: IncomingMessage, res: ServerResponse, value: { respons
   };
 }
 
+/** Asked of Node at run time (a bundled require.resolve would always succeed). */
 function prettyAvailable(): boolean {
   try {
-    require.resolve('pino-pretty');
+    createRequire(join(process.cwd(), 'noop.js')).resolve('pino-pretty');
     return true;
   } catch {
     return false;
