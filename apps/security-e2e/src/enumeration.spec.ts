@@ -14,7 +14,8 @@ const MAX_MEDIAN_GAP_MS = 5;
 const ROUNDS = 3;
 
 /** Headers that may differ between any two answers. */
-const VOLATILE_HEADERS = new Set(['date', 'connection', 'keep-alive']);
+// x-request-id is new for every answer (it ties the API's log lines to it).
+const VOLATILE_HEADERS = new Set(['date', 'connection', 'keep-alive', 'x-request-id']);
 
 function headerShape(res: HttpResult): string {
   return Object.entries(res.headers)

@@ -1,6 +1,6 @@
 import { HANDSHAKE_UNAUTHORIZED } from '@chat/shared-types';
 import { useApi, type SecurityApi } from './support/api';
-import { describeExchange, http, outcomeOf, type HttpResult } from './support/http';
+import { describeExchange, http, isApiError, outcomeOf, type HttpResult } from './support/http';
 import { itKeepsSecretsOutOfTheLog } from './support/log-check';
 import { RawEngineSocket } from './support/raw-socket';
 import { Vector } from './support/report';
@@ -173,7 +173,7 @@ describe('Origins: same-origin by default', () => {
     const vector = new Vector(
       'Origins',
       'cross-site "simple" POSTs without a preflight (text/plain and form-encoded bodies) to login and register',
-      'refused (400), no session created',
+      'refused (415: the routes read JSON only), no session created',
     );
     const origin = 'http://evil.example';
     const bodies: [string, string, string][] = [
@@ -189,7 +189,7 @@ describe('Origins: same-origin by default', () => {
         const res = await http(api, path, { raw, headers: { origin, 'content-type': type } });
         vector.saw(outcomeOf(res), res.status >= 400);
         vector.require(
-          res.status === 400 && !res.text.includes('accessToken'),
+          isApiError(res, 415, 'invalid') && !res.text.includes('accessToken'),
           describeExchange(`${label} POST ${path}`, res),
         );
       }
