@@ -10,6 +10,7 @@ import {
 import {
   connectSession,
   disconnection,
+  emitAck,
   nextEvent,
   recordEvents,
   type ChatSocket,
@@ -205,6 +206,9 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
       const watcher = u2A;
       const isU4 = (online: boolean) => (e: { userId: string; online: boolean }) =>
         e.userId === u[4].id && e.online === online;
+      // u2 shares only All with u4: it hears u4's presence by watching them (contract "Size").
+      const watched = await emitAck(watcher, 'presence:watch', { userIds: [u[4].id] });
+      if (!watched.ok) throw new Error(`presence:watch answered ${watched.error.code}`);
       const cameOnline = nextEvent(watcher, 'presence', EVENT_TIMEOUT_MS, isU4(true));
       const onB = await session(B, u[4]);
       await cameOnline;
