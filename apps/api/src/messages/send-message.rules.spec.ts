@@ -48,7 +48,13 @@ async function overRest(payload: Record<string, unknown>): Promise<Verdict> {
   } catch (error) {
     return refusal(error, ['chatId']);
   }
-  return { accepted: { chatId, content: dto.content, clientId: dto.clientId } };
+  const { content, clientId, replyToId } = dto;
+  return {
+    accepted:
+      replyToId === undefined
+        ? { chatId, content, clientId }
+        : { chatId, content, clientId, replyToId },
+  };
 }
 
 /** `message:send` as the gateway runs it: the hand-written fast path. */
@@ -117,6 +123,10 @@ const TABLE: [string, Record<string, unknown>, string[]][] = [
   ['an extra field', ok({ senderId: 'x' }), ['senderId']],
   ['an extra field and empty content', ok({ senderId: 'x', content: '' }), ['content', 'senderId']],
   ['bad content and clientId', ok({ content: '  ', clientId: 'no' }), ['clientId', 'content']],
+  ['a reply to a message id', ok({ replyToId: '42' }), []],
+  ['a replyToId that is not a message id', ok({ replyToId: 'abc' }), ['replyToId']],
+  ['a replyToId of 0', ok({ replyToId: '0' }), ['replyToId']],
+  ['a numeric replyToId', ok({ replyToId: 42 }), ['replyToId']],
 ];
 
 describe('message:send over REST and over the socket', () => {
