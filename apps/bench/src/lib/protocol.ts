@@ -233,6 +233,7 @@ export interface StormResult {
 export interface GeneratorCommands {
   connect: { args: ConnectArgs; result: ConnectResult };
   disconnect: { args: { pool: string }; result: { closed: number } };
+  frames: { args: Record<string, never>; result: FrameCounts };
   w1Open: { args: W1OpenArgs; result: W1OpenResult };
   w1Closed: { args: W1ClosedArgs; result: W1ClosedResult };
   w2Step: { args: W2StepArgs; result: W2StepResult };

@@ -2,6 +2,8 @@ import { PROFILE_INTERVAL_US } from './bench';
 import type { ProfileSummary } from './profile';
 import type { CpuUse } from './proc';
 import type { BenchResults, Measured, Row, Target } from './results';
+import { organizationRows, organizationSection } from './organization-report';
+import { searchRows, searchSection } from './w7-report';
 import type { Summary } from './stats';
 
 export const fmt = (value: number | null | undefined, digits = 1): string => {
@@ -229,6 +231,8 @@ export function summaryRows(r: BenchResults): Row[] {
         atMost(w5.api.memory.perSocketKiB, w5.relay.memory.perSocketKiB, 1.5),
     });
   }
+  if (r.w6) rows.push(...organizationRows(r.w6));
+  if (r.w7) rows.push(...searchRows(r.w7));
   return rows;
 }
 
@@ -679,6 +683,9 @@ export function renderMarkdown(r: BenchResults): string {
       '',
     );
   }
+
+  if (r.w6) out.push(...organizationSection(r.w6));
+  if (r.w7) out.push(...searchSection(r.w7));
 
   out.push(
     '## API CPU profiles',

@@ -1,5 +1,7 @@
+import type { W6Result } from './organization';
 import type { ProfileSummary } from './profile';
 import type { CpuUse } from './proc';
+import type { Summary } from './stats';
 import type {
   ConnectResult,
   LoginResult,
@@ -40,6 +42,41 @@ export interface W5Side {
   connect: ConnectResult;
   storm: Measured<StormResult>;
   memory: { sockets: number; beforeKiB: number; afterKiB: number; perSocketKiB: number };
+}
+
+/** A closed loop of HTTP GETs (W7). */
+export interface HttpRunResult {
+  rate: number;
+  latency: Summary;
+  requests: number;
+  errors: number;
+  /** Average hits (search) or messages (history) per answer. */
+  rows: number;
+}
+
+export interface W7Results {
+  /** Messages seeded for search (on top of the other workloads'). */
+  rows: number;
+  seedMs: number;
+  indexMs: number;
+  /** The searcher's chats: `all` and its direct chats. */
+  chats: number;
+  concurrency: number;
+  kinds: { kind: string; queries: string[]; measured: Measured<HttpRunResult> }[];
+  firstPage: Measured<HttpRunResult>;
+  around: Measured<HttpRunResult>;
+  /**
+   * Inserted rows/s with and without the search column and index: one message per statement
+   * (and commit), and `batched` with 10.
+   */
+  write: {
+    withIndex: number;
+    without: number;
+    batch: number;
+    prefill: number;
+    batched: { withIndex: number; without: number; batch: number };
+  };
+  plans: { title: string; plan: string }[];
 }
 
 export interface Row {
@@ -119,5 +156,8 @@ export interface BenchResults {
     concurrency: number;
   };
   w5?: { api: W5Side; relay: W5Side; /** Sockets asked for. */ requested: number };
+  w7?: W7Results;
+  /** W6 organization: on an API and a database of its own. */
+  w6?: W6Result;
   rows: Row[];
 }

@@ -1,3 +1,5 @@
+import type { OrganizationScale } from './organization';
+
 /** Sizes and durations of a full run and of `--smoke`. */
 export interface Scale {
   /** Seeded users that hold sockets (W5 connects all of them). */
@@ -31,11 +33,19 @@ export interface Scale {
   w5ConnectMs: number;
   /** The storm gives up on sockets not back by then. */
   w5TimeoutMs: number;
+  /** W7: messages seeded for search, HTTP concurrency, time per query kind, per write run. */
+  w7Messages: number;
+  w7Concurrency: number;
+  w7Ms: number;
+  w7WriteMs: number;
+  /** Added to budgetMs when W7 runs. */
+  w7BudgetMs: number;
   pgMs: number;
   bcryptMs: number;
   warmupMs: number;
   /** The whole run is abandoned after this long. */
   budgetMs: number;
+  w6: OrganizationScale;
 }
 
 export const FULL: Scale = {
@@ -64,10 +74,26 @@ export const FULL: Scale = {
   w5Concurrency: 256,
   w5ConnectMs: 35_000,
   w5TimeoutMs: 35_000,
+  w7Messages: 5_000_000,
+  w7Concurrency: 8,
+  w7Ms: 3000,
+  w7WriteMs: 2000,
+  w7BudgetMs: 25 * 60_000,
   pgMs: 2500,
   bcryptMs: 3000,
   warmupMs: 500,
-  budgetMs: 8 * 60_000,
+  budgetMs: 20 * 60_000,
+  w6: {
+    smallUsers: 100,
+    users: 100_000,
+    messages: 5_000_000,
+    directChats: 200,
+    samples: 300,
+    handshakes: 200,
+    storm: 5000,
+    stormSmall: 500,
+    stormContacts: 5,
+  },
 };
 
 export const SMOKE: Scale = {
@@ -96,8 +122,24 @@ export const SMOKE: Scale = {
   w5Concurrency: 256,
   w5ConnectMs: 20_000,
   w5TimeoutMs: 20_000,
+  w7Messages: 20_000,
+  w7Concurrency: 8,
+  w7Ms: 250,
+  w7WriteMs: 200,
+  w7BudgetMs: 60_000,
   pgMs: 1000,
   bcryptMs: 1500,
   warmupMs: 300,
   budgetMs: 4 * 60_000,
+  w6: {
+    smallUsers: 50,
+    users: 3000,
+    messages: 30_000,
+    directChats: 20,
+    samples: 10,
+    handshakes: 10,
+    storm: 200,
+    stormSmall: 40,
+    stormContacts: 5,
+  },
 };

@@ -46,7 +46,7 @@ export function tokenTemplate(token: string): TokenTemplate {
  * The API's token for a user and session: the template's header and claims (anything the API
  * adds besides sub, sid, iat and exp is kept), signed HS256 with the run's JWT_SECRET.
  */
-function mintToken(
+export function mintToken(
   secret: string,
   template: TokenTemplate,
   userId: string,

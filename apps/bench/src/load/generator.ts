@@ -794,9 +794,15 @@ async function storm(args: StormArgs): Promise<StormResult> {
   };
 }
 
+/** The frames received since the last connect or frames call (W6: after a storm settles). */
+function framesSince(): Promise<FrameCounts> {
+  return Promise.resolve(resetFrames());
+}
+
 const handlers = {
   connect,
   disconnect,
+  frames: framesSince,
   w1Open,
   w1Closed,
   w2Step,
