@@ -39,6 +39,20 @@ describe('two people chatting in two browsers', () => {
     }
   });
 
+  it("finds the other in All's member list by name, online, before any direct chat", async () => {
+    await adaUi.openChat(GLOBAL_CHAT);
+    const page = adaUi.page;
+    await page.getByRole('button', { name: 'Members' }).click();
+    await page.getByRole('searchbox', { name: 'Search members' }).fill(grace.login);
+    const row = page.getByRole('list', { name: 'Members' }).getByRole('listitem');
+    await eventually(async () =>
+      expect(await row.allInnerTexts()).toEqual([expect.stringContaining(grace.fullName)]),
+    );
+    // Presence of someone Ada shares only All with comes from watching the rows on screen.
+    await eventually(async () => expect(await row.locator('.presence.on').count()).toBe(1));
+    await page.getByRole('button', { name: 'Members' }).click();
+  });
+
   it('shows a new direct chat to the peer live, without a reload', async () => {
     await adaUi.startDirectChat(grace);
     expect(adaUi.page.url()).toMatch(/\/chats\/dm%3A|\/chats\/dm:/);

@@ -3,6 +3,7 @@ import {
   Component,
   DestroyRef,
   ElementRef,
+  Injector,
   afterNextRender,
   effect,
   inject,
@@ -68,11 +69,14 @@ export class MemberList {
    */
   private observeRows(): void {
     const destroyRef = inject(DestroyRef);
+    // The effects below are made after the first render, outside the constructor's context.
+    const injector = inject(Injector);
     destroyRef.onDestroy(() => this.presence.watch([]));
     afterNextRender(() => {
       if (typeof IntersectionObserver === 'undefined') {
-        const all = effect(() =>
-          this.onScreen.set(new Set(this.store.members().map((member) => member.id))),
+        const all = effect(
+          () => this.onScreen.set(new Set(this.store.members().map((member) => member.id))),
+          { injector },
         );
         destroyRef.onDestroy(() => all.destroy());
         return;
@@ -87,11 +91,14 @@ export class MemberList {
         }
         this.onScreen.set(new Set(visible));
       });
-      const rows = effect(() => {
-        observer.disconnect();
-        visible.clear();
-        for (const row of this.rows()) observer.observe(row.nativeElement);
-      });
+      const rows = effect(
+        () => {
+          observer.disconnect();
+          visible.clear();
+          for (const row of this.rows()) observer.observe(row.nativeElement);
+        },
+        { injector },
+      );
       destroyRef.onDestroy(() => {
         rows.destroy();
         observer.disconnect();
