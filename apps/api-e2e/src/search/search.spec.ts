@@ -121,6 +121,9 @@ describe('GET /api/search', () => {
     expect(await found(a, `${w} лес`)).toEqual([ru]);
     expect(await found(a, `${w} елка`)).toEqual([ru]);
     expect(await found(a, `${w} ёлк`)).toEqual([ru]);
+    // One- and two-letter words are words too: з (from з'їв) and в.
+    expect(await found(a, `${w} з`)).toEqual([uk]);
+    expect(await found(a, `в ${w}`)).toEqual([ru]);
 
     const page = await searchPage(a, { q: `привіт ЇЖАК ${w}` });
     expect(highlighted(page)).toEqual(['Привіт', w, 'Їжак']);
