@@ -1,8 +1,10 @@
 import { itemAt } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import type { Message } from '@chat/shared-types';
+import { DataSource } from 'typeorm';
 import { ChatsService } from '../chats/chats.service';
 import { TestApp } from '../testing/test-app';
+import { DELETE } from './message-changes';
 import { MessagesService } from './messages.service';
 
 const EMOJI = ['👍', '❤️', '😂', '🎉', '🇫🇷'];
@@ -117,5 +119,50 @@ describe('Messages that change', () => {
     // Chat.version is the greatest version of the chat.
     const chat = await chats.get(users[0]?.user.id ?? '', chatId);
     expect(chat.version).toBe(cursor);
+  });
+
+  it('refuses a reply whose target another instance deleted while the send waited for the chat', async () => {
+    const [a, b] = await Promise.all([t.register('Ra'), t.register('Rb')]);
+    const chatId = 'all';
+    const { message: target } = await messages.send(a.auth, chatId, {
+      content: 'soon gone',
+      clientId: randomUUID(),
+    });
+    const db = t.get(DataSource);
+    // Another instance's deletion: its own connection, holding the chat's lock meanwhile.
+    const other = db.createQueryRunner();
+    await other.connect();
+    try {
+      await other.startTransaction();
+      await other.query(`SELECT id FROM chats WHERE id = $1 FOR UPDATE`, [chatId]);
+      const reply = messages
+        .send(b.auth, chatId, { content: 'reply', clientId: randomUUID(), replyToId: target.id })
+        .then(
+          () => 'stored',
+          (error: { code?: string }) => error.code ?? String(error),
+        );
+      // The reply's statement has started (its snapshot taken) and waits for the chat.
+      for (let waited = 0; ; waited += 20) {
+        const [row] = (await db.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'
+              AND query LIKE 'WITH locked AS%'`,
+        )) as { n: number }[];
+        if (row?.n) break;
+        if (waited > 5_000) throw new Error('the reply never waited for the chat');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await other.query(DELETE, [chatId, target.id, a.user.id]);
+      await other.commitTransaction();
+      expect(await reply).toBe('invalid');
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
+    const stored = (await db.query(
+      `SELECT count(*)::int AS n FROM messages WHERE reply_to_id = $1`,
+      [target.id],
+    )) as { n: number }[];
+    expect(stored).toEqual([{ n: 0 }]);
   });
 });

@@ -64,6 +64,11 @@ const MAX_BATCH = 500;
  * `locked`, which takes every chat's lock (in id order) before a row can reach the INSERT and
  * its identity value and `version` (the column's default, nextval('message_versions')). A
  * reply must name a message of the same chat that is not deleted, else the row is left out.
+ * That check locks the target row (FOR SHARE, only for replies) after the chat's lock (it
+ * reads `l`), so it sees the target as it is once the lock is held: had this statement waited
+ * for another instance's write of the chat, its snapshot would predate a deletion committed
+ * meanwhile, but a row lock reads the newest committed version and re-checks the condition
+ * (READ COMMITTED), so a reply to a message just deleted is left out.
  * `touched` then raises each chat's `version` to its greatest new message's.
  */
 const INSERT = `WITH locked AS (
@@ -77,8 +82,13 @@ const INSERT = `WITH locked AS (
       FROM input i
       JOIN (SELECT array_agg(id) AS ids FROM locked) l ON i.chat_id = ANY(l.ids)
       JOIN chat_members cm ON cm.chat_id = i.chat_id AND cm.user_id = i.sender_id
-      LEFT JOIN messages r ON r.id = i.reply_to_id
-     WHERE i.reply_to_id IS NULL OR (r.chat_id = i.chat_id AND r.deleted_at IS NULL)
+      LEFT JOIN LATERAL (
+        SELECT r.id FROM messages r
+         WHERE i.reply_to_id IS NOT NULL AND r.id = i.reply_to_id AND r.chat_id = i.chat_id
+           AND r.chat_id = ANY(l.ids) AND r.deleted_at IS NULL
+           FOR SHARE
+      ) r ON true
+     WHERE i.reply_to_id IS NULL OR r.id IS NOT NULL
      ORDER BY i.ord
     ON CONFLICT (sender_id, client_id) DO NOTHING
     RETURNING *
