@@ -8,7 +8,7 @@ import {
   output,
   viewChild,
 } from '@angular/core';
-import { LIMITS, textLength } from '@chat/shared-types';
+import { LIMITS, textLength, type MessageRef } from '@chat/shared-types';
 
 /** Show how many characters are left once this close to the limit. */
 export const COUNTER_FROM = LIMITS.contentMax - 500;
@@ -24,11 +24,14 @@ export class Composer {
   readonly chatId = input.required<string>();
   /** A problem with sending to tell the user about (role="alert"). */
   readonly notice = input<string | null>(null);
+  /** The message being answered, quoted above the field (Esc cancels). */
+  readonly replyTo = input<MessageRef | null>(null);
 
   readonly send = output<string>();
   readonly typing = output<void>();
   readonly stoppedTyping = output<void>();
   readonly dismissNotice = output<void>();
+  readonly cancelReply = output<void>();
 
   private readonly field = viewChild.required<ElementRef<HTMLTextAreaElement>>('field');
   private readonly drafts = new Map<string, string>();
@@ -54,6 +57,11 @@ export class Composer {
   }
 
   protected onKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && this.replyTo()) {
+      event.preventDefault();
+      this.cancelReply.emit();
+      return;
+    }
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
     event.preventDefault();
     this.submit();

@@ -15,7 +15,42 @@ import {
 import { clockTime, dayLabel, sameDay } from '../../../shared/format-time';
 import type { ConversationEntry } from '../data/messages.store';
 import { compareIds } from '../data/message-order';
+import type { MessageRef } from '@chat/shared-types';
+import { MessageMenu, type MessageAction } from './message-menu';
 import { Receipt, type ReceiptState } from './receipt';
+
+/** A reaction chip: the emoji, how many set it, and whether the user is one of them. */
+export interface ReactionChip {
+  emoji: string;
+  count: number;
+  mine: boolean;
+}
+
+export interface EditRequest {
+  messageId: string;
+  content: string;
+}
+
+export interface ReactRequest {
+  messageId: string;
+  emoji: string;
+  on: boolean;
+}
+
+const LONG_PRESS_MS = 500;
+const MENU_ROOM_PX = 300;
+const EXCERPT_MAX = 200;
+
+/** The quote a reply to `entry` carries while it is being written. */
+export function refOf(entry: ConversationEntry): MessageRef {
+  return {
+    id: entry.id ?? '',
+    senderId: entry.senderId,
+    senderName: entry.senderName,
+    excerpt: [...entry.content].slice(0, EXCERPT_MAX).join(''),
+    deleted: entry.deleted,
+  };
+}
 
 interface MessageRow {
   entry: ConversationEntry;
@@ -25,6 +60,10 @@ interface MessageRow {
   startsGroup: boolean;
   time: string;
   receipt: ReceiptState | null;
+  /** Stored and not deleted: it has a menu. */
+  actionable: boolean;
+  reactions: ReactionChip[];
+  mineEmoji: string[];
 }
 
 interface ScrollSnapshot {
@@ -50,7 +89,7 @@ const LOAD_NEWER_WITHIN_PX = 160;
  */
 @Component({
   selector: 'app-message-list',
-  imports: [Receipt],
+  imports: [Receipt, MessageMenu],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './message-list.html',
   styleUrl: './message-list.css',
@@ -78,6 +117,10 @@ export class MessageList {
   readonly atBottomChange = output<boolean>();
   readonly retry = output<string>();
   readonly discard = output<string>();
+  readonly reply = output<MessageRef>();
+  readonly edit = output<EditRequest>();
+  readonly remove = output<string>();
+  readonly react = output<ReactRequest>();
 
   private readonly destroyRef = inject(DestroyRef);
   private readonly log = viewChild.required<ElementRef<HTMLElement>>('log');
@@ -85,6 +128,17 @@ export class MessageList {
   /** The focusId already scrolled to (in its chat), so later renders leave the scroll alone. */
   private focused: string | null = null;
   protected readonly atBottom = signal(true);
+  /** The message whose menu is open, and whether it opens above it (no room below). */
+  protected readonly menuFor = signal<{ id: string; above: boolean } | null>(null);
+  protected readonly editingId = signal<string | null>(null);
+  protected readonly confirmingId = signal<string | null>(null);
+  /** A reply's original being brought into view (older pages load until it is there). */
+  private readonly jumpTarget = signal<string | null>(null);
+  protected readonly flashId = signal<string | null>(null);
+  protected readonly status = signal('');
+  private pressTimer: ReturnType<typeof setTimeout> | undefined;
+  private flashTimer: ReturnType<typeof setTimeout> | undefined;
+  private statusTimer: ReturnType<typeof setTimeout> | undefined;
 
   protected readonly rows = computed<MessageRow[]>(() => {
     const me = this.me();
@@ -114,6 +168,13 @@ export class MessageList {
         startsGroup,
         time: clockTime(entry.createdAt),
         receipt,
+        actionable: entry.delivery === 'stored' && entry.id !== null && !entry.deleted,
+        reactions: entry.reactions.map((reaction) => ({
+          emoji: reaction.emoji,
+          count: reaction.count,
+          mine: reaction.userIds.includes(me),
+        })),
+        mineEmoji: entry.reactions.filter((r) => r.userIds.includes(me)).map((r) => r.emoji),
       };
     });
   });
@@ -131,6 +192,176 @@ export class MessageList {
       observer.observe(element);
       this.destroyRef.onDestroy(() => observer.disconnect());
     });
+    this.destroyRef.onDestroy(() => {
+      clearTimeout(this.pressTimer);
+      clearTimeout(this.flashTimer);
+      clearTimeout(this.statusTimer);
+    });
+  }
+
+  /** Opens the menu of a message (hover button, right-click, long-press, keyboard). */
+  protected openMenu(row: MessageRow, event?: Event): void {
+    if (!row.actionable || !row.entry.id || this.editingId() === row.entry.id) return;
+    event?.preventDefault();
+    const item = this.itemOf(row.entry.id);
+    const log = this.log().nativeElement.getBoundingClientRect();
+    const above =
+      !!item &&
+      log.bottom - item.getBoundingClientRect().bottom < MENU_ROOM_PX &&
+      item.getBoundingClientRect().top - log.top > MENU_ROOM_PX;
+    this.confirmingId.set(null);
+    this.menuFor.set({ id: row.entry.id, above });
+  }
+
+  protected closeMenu(refocus = true): void {
+    const open = this.menuFor();
+    this.menuFor.set(null);
+    if (open && refocus) this.itemOf(open.id)?.focus();
+  }
+
+  protected onMessageKeydown(row: MessageRow, event: KeyboardEvent): void {
+    if (event.target !== event.currentTarget) return;
+    const opens =
+      event.key === 'Enter' ||
+      event.key === 'ContextMenu' ||
+      (event.shiftKey && event.key === 'F10');
+    if (opens) this.openMenu(row, event);
+  }
+
+  protected onPointerDown(row: MessageRow, event: PointerEvent): void {
+    if (event.pointerType !== 'touch') return;
+    clearTimeout(this.pressTimer);
+    this.pressTimer = setTimeout(() => this.openMenu(row), LONG_PRESS_MS);
+  }
+
+  protected cancelPress(): void {
+    clearTimeout(this.pressTimer);
+  }
+
+  protected onAction(row: MessageRow, action: MessageAction): void {
+    const id = row.entry.id;
+    if (!id) return;
+    this.closeMenu(action.kind !== 'edit' && action.kind !== 'delete');
+    switch (action.kind) {
+      case 'reply':
+        this.reply.emit(refOf(row.entry));
+        break;
+      case 'react': {
+        const mine = row.reactions.some((chip) => chip.emoji === action.emoji && chip.mine);
+        this.react.emit({ messageId: id, emoji: action.emoji, on: !mine });
+        break;
+      }
+      case 'edit':
+        this.editingId.set(id);
+        this.focusLater(id, '.edit-field');
+        break;
+      case 'delete':
+        this.confirmingId.set(id);
+        this.focusLater(id, '.confirm .danger');
+        break;
+      case 'copy':
+        void this.copy(row.entry.content);
+        break;
+    }
+  }
+
+  protected toggleReaction(row: MessageRow, chip: ReactionChip): void {
+    if (!row.entry.id) return;
+    this.react.emit({ messageId: row.entry.id, emoji: chip.emoji, on: !chip.mine });
+  }
+
+  protected onEditKeydown(row: MessageRow, field: HTMLTextAreaElement, event: KeyboardEvent): void {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      this.stopEditing(row);
+    } else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      this.saveEdit(row, field.value);
+    }
+  }
+
+  protected saveEdit(row: MessageRow, content: string): void {
+    const id = row.entry.id;
+    if (!id) return;
+    if (content.trim() !== row.entry.content && content.trim().length > 0) {
+      this.edit.emit({ messageId: id, content });
+    }
+    this.stopEditing(row);
+  }
+
+  protected stopEditing(row: MessageRow): void {
+    this.editingId.set(null);
+    if (row.entry.id) this.itemOf(row.entry.id)?.focus();
+  }
+
+  protected confirmDelete(row: MessageRow): void {
+    this.confirmingId.set(null);
+    if (row.entry.id) this.remove.emit(row.entry.id);
+    this.log().nativeElement.focus();
+  }
+
+  protected cancelDelete(row: MessageRow): void {
+    this.confirmingId.set(null);
+    if (row.entry.id) this.itemOf(row.entry.id)?.focus();
+  }
+
+  /** Scrolls to a reply's original, loading older pages until it is held. */
+  protected jumpTo(messageId: string): void {
+    this.jumpTarget.set(messageId);
+  }
+
+  private async copy(text: string): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(text);
+      this.say('Copied');
+    } catch {
+      this.say("Couldn't copy the text");
+    }
+  }
+
+  /** A short note in the status line (polite live region), gone after a moment. */
+  private say(text: string): void {
+    this.status.set(text);
+    clearTimeout(this.statusTimer);
+    this.statusTimer = setTimeout(() => this.status.set(''), 2500);
+  }
+
+  /** Focuses what the next render shows (the edit field, the delete confirmation). */
+  private focusLater(id: string, selector: string): void {
+    setTimeout(() => {
+      const element = this.itemOf(id)?.querySelector<HTMLElement>(selector);
+      element?.focus();
+      if (element instanceof HTMLTextAreaElement) {
+        element.setSelectionRange(element.value.length, element.value.length);
+      }
+    });
+  }
+
+  private itemOf(id: string): HTMLElement | null {
+    const items = this.log().nativeElement.querySelectorAll<HTMLElement>('li[data-id]');
+    return Array.from(items).find((item) => item.dataset['id'] === id) ?? null;
+  }
+
+  /** Brings the jump target into view once it is rendered; asks for older pages until then. */
+  private seekJumpTarget(): void {
+    const target = this.jumpTarget();
+    if (!target) return;
+    const element = this.itemOf(target);
+    if (element) {
+      this.jumpTarget.set(null);
+      element.scrollIntoView({ block: 'center' });
+      element.focus({ preventScroll: true });
+      this.flashId.set(target);
+      clearTimeout(this.flashTimer);
+      this.flashTimer = setTimeout(() => this.flashId.set(null), 1600);
+      return;
+    }
+    if (!this.hasMore()) {
+      this.jumpTarget.set(null);
+      this.say('The original message is not available');
+    } else if (!this.loadingOlder() && !this.loading()) {
+      this.loadOlder.emit();
+    }
   }
 
   protected onScroll(): void {
@@ -178,6 +409,7 @@ export class MessageList {
       element.scrollTop = before.top + (element.scrollHeight - before.height);
     }
     this.record(chatId, first, last);
+    this.seekJumpTarget();
     // Not enough history to scroll yet: fetch more until there is.
     if (element.scrollHeight <= element.clientHeight) {
       this.requestOlder();

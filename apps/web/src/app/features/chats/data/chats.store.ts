@@ -12,7 +12,7 @@ import { SessionStore } from '../../../core/auth/session.store';
 import { describeHttpError } from '../../../core/http-error';
 import { ChatSocketService } from '../../../core/realtime/chat-socket.service';
 import { ChatsApiService } from './chats-api.service';
-import { compareIds, isAfter, maxId } from './message-order';
+import { compareIds, isAfter, isNewerVersion, maxId } from './message-order';
 import { UnreadService } from './unread.service';
 
 export type LoadStatus = 'loading' | 'ready' | 'error';
@@ -57,6 +57,8 @@ export class ChatsStore {
   readonly status = signal<LoadStatus>('loading');
   readonly error = signal<string | null>(null);
   readonly chats = computed(() => sortChats(this.chatList(), this.createdAt()));
+  /** Every chat list the server sent (start, reconnections, refreshes): catch-up compares versions. */
+  readonly listed$ = new Subject<readonly Chat[]>();
 
   constructor() {
     merge(this.refreshes, this.socket.connected$, this.unread.refreshNeeded$)
@@ -77,6 +79,7 @@ export class ChatsStore {
         this.chatList.set(chats);
         this.status.set('ready');
         this.error.set(null);
+        this.listed$.next(chats);
         this.peerReads.update((reads) => {
           const next = { ...reads };
           for (const chat of chats) {
@@ -91,6 +94,10 @@ export class ChatsStore {
       .on('message:new')
       .pipe(takeUntilDestroyed())
       .subscribe((message) => this.applyMessage(message));
+    this.socket
+      .on('message:updated')
+      .pipe(takeUntilDestroyed())
+      .subscribe((message) => this.applyUpdate(message));
     this.socket
       .on('chat:created')
       .pipe(takeUntilDestroyed())
@@ -153,6 +160,19 @@ export class ChatsStore {
     this.chatList.update((chats) =>
       chats.map((chat) =>
         chat.id === message.chatId && isAfter(message.id, chat.lastMessage?.id)
+          ? { ...chat, lastMessage: message }
+          : chat,
+      ),
+    );
+  }
+
+  /** An edit, deletion or reaction: the preview follows when it is the chat's last message. */
+  applyUpdate(message: Message): void {
+    this.chatList.update((chats) =>
+      chats.map((chat) =>
+        chat.id === message.chatId &&
+        chat.lastMessage?.id === message.id &&
+        isNewerVersion(message.version, chat.lastMessage.version)
           ? { ...chat, lastMessage: message }
           : chat,
       ),

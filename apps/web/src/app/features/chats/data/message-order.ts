@@ -17,7 +17,32 @@ export function maxId(a: string | null | undefined, b: string | null | undefined
   return compareIds(a, b) >= 0 ? a : b;
 }
 
-/** Adds messages to an ascending list, once per id, keeping it ascending. */
+/** Versions are positive integers as strings (Chat.version may be '0'); null: none yet. */
+export function isNewerVersion(version: string, than: string | null | undefined): boolean {
+  return than == null || BigInt(version) > BigInt(than);
+}
+
+export function maxVersion(
+  a: string | null | undefined,
+  b: string | null | undefined,
+): string | null {
+  if (a == null) return b ?? null;
+  if (b == null) return a;
+  return BigInt(a) >= BigInt(b) ? a : b;
+}
+
+/** The greatest version among `messages`, or null for none. */
+export function newestVersion(messages: readonly Message[]): string | null {
+  let newest: string | null = null;
+  for (const message of messages) newest = maxVersion(newest, message.version);
+  return newest;
+}
+
+/**
+ * Adds messages to an ascending list, once per id, keeping it ascending. A message already
+ * held is replaced only by a newer version of itself (an edit, a deletion, a reaction), so a
+ * late or repeated copy never takes a change back.
+ */
 export function mergeMessages(
   current: readonly Message[],
   incoming: readonly Message[],
@@ -26,7 +51,8 @@ export function mergeMessages(
   const byId = new Map(current.map((message) => [message.id, message]));
   let changed = false;
   for (const message of incoming) {
-    if (!byId.has(message.id)) {
+    const held = byId.get(message.id);
+    if (!held || isNewerVersion(message.version, held.version)) {
       byId.set(message.id, message);
       changed = true;
     }

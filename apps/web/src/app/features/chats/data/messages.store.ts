@@ -1,12 +1,21 @@
 import { Injectable, Signal, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { LIMITS, type HistoryPage, type Message } from '@chat/shared-types';
+import {
+  LIMITS,
+  type Ack,
+  type ChangesPage,
+  type HistoryPage,
+  type Message,
+  type MessageRef,
+  type Reaction,
+} from '@chat/shared-types';
 import { firstValueFrom } from 'rxjs';
 import { describeHttpError } from '../../../core/http-error';
 import { ChatSocketService } from '../../../core/realtime/chat-socket.service';
 import { ChatsApiService } from './chats-api.service';
-import { mergeMessages } from './message-order';
-import { SendQueue, type OutgoingMessage } from './send-queue.service';
+import { ChatsStore } from './chats.store';
+import { compareIds, isNewerVersion, mergeMessages, newestVersion } from './message-order';
+import { SendQueue, validateContent, type OutgoingMessage } from './send-queue.service';
 
 export interface ChatHistory {
   /** Stored messages, ascending by id, each once. */
@@ -28,6 +37,12 @@ export interface ChatHistory {
    * connection, another instance's broadcast during a Redis outage); catch-up starts here.
    */
   syncedUpTo: string | null;
+  /**
+   * The changes cursor: the greatest version a history or changes page brought. Every change
+   * with a version at most this is reflected in what is held (versions are commit-ordered);
+   * live events do not move it, since one may have been lost on the way.
+   */
+  version: string | null;
 }
 
 /** One line of the conversation: a stored message, or one of ours still on its way. */
@@ -43,9 +58,18 @@ export interface ConversationEntry {
   clientId: string;
   delivery: 'stored' | 'pending' | 'failed';
   error: string | null;
+  replyTo: MessageRef | null;
+  editedAt: string | null;
+  deleted: boolean;
+  reactions: readonly Reaction[];
 }
 
+/** What a message action (edit, delete, react) came to: null when it went through. */
+export type ActionResult = string | null;
+
 const CATCH_UP_PAGES = 10;
+/** Changes per `chat:changes` page while catching up. */
+export const CHANGES_PAGE = 500;
 
 const EMPTY_HISTORY: ChatHistory = {
   messages: [],
@@ -56,6 +80,7 @@ const EMPTY_HISTORY: ChatHistory = {
   loadingNewer: false,
   error: null,
   syncedUpTo: null,
+  version: null,
 };
 
 function entryOf(message: Message): ConversationEntry {
@@ -81,16 +106,25 @@ export class MessagesStore {
   private readonly conversations = new Map<string, Signal<ConversationEntry[]>>();
   /** Live messages of a chat whose window does not reach the tail yet (hasMoreAfter). */
   private readonly heldBack = new Map<string, Message[]>();
+  /** Chats catching up now, and whether another round was asked for meanwhile. */
+  private readonly catchingUp = new Map<string, boolean>();
 
   constructor() {
     this.socket
       .on('message:new')
       .pipe(takeUntilDestroyed())
       .subscribe((message) => this.add(message.chatId, [message]));
+    this.socket
+      .on('message:updated')
+      .pipe(takeUntilDestroyed())
+      .subscribe((message) => this.applyChanged(message.chatId, [message]));
     this.sendQueue.confirmed$
       .pipe(takeUntilDestroyed())
       .subscribe((message) => this.add(message.chatId, [message]));
-    this.socket.connected$.pipe(takeUntilDestroyed()).subscribe(() => void this.catchUpAll());
+    // Every (re)connection fetches the chat list; its Chat.version says which chats moved.
+    inject(ChatsStore)
+      .listed$.pipe(takeUntilDestroyed())
+      .subscribe((chats) => void this.catchUpMoved(chats));
   }
 
   history(chatId: string): ChatHistory | undefined {
@@ -126,7 +160,10 @@ export class MessagesStore {
     try {
       const page = await firstValueFrom(this.api.history(chatId, { limit: LIMITS.pageDefault }));
       this.addPage(chatId, page, true);
-      this.patch(chatId, { syncedUpTo: page.messages.at(-1)?.id ?? null });
+      this.patch(chatId, {
+        syncedUpTo: page.messages.at(-1)?.id ?? null,
+        version: newestVersion(page.messages) ?? '0',
+      });
     } catch (error) {
       this.patch(chatId, { status: 'error', error: describeHttpError(error).message });
     }
@@ -153,6 +190,7 @@ export class MessagesStore {
         status: 'ready',
         error: null,
         syncedUpTo: hasMoreAfter ? null : (page.messages.at(-1)?.id ?? null),
+        version: newestVersion(page.messages) ?? '0',
       });
       this.settleOwn(page.messages);
     } catch (error) {
@@ -220,33 +258,144 @@ export class MessagesStore {
     }
   }
 
-  /** Fetches what came after the last history request's newest message, page by page. */
+  /**
+   * Brings a chat held here up to date: every change since its version (new, edited, deleted
+   * messages, reactions), page by page until `hasMore` is false. A chat that moved by more than
+   * CATCH_UP_PAGES pages starts again from its newest page instead.
+   */
   async catchUp(chatId: string): Promise<void> {
     const current = this.history(chatId);
     if (!current) return;
     if (current.status === 'error') return this.open(chatId);
-    // A window short of the tail catches up by scrolling down (loadNewer).
-    if (current.hasMoreAfter) return;
+    if (current.status !== 'ready' || current.version === null) return;
+    if (this.catchingUp.has(chatId)) {
+      this.catchingUp.set(chatId, true);
+      return;
+    }
+    this.catchingUp.set(chatId, false);
     try {
-      for (let page = 0; page < CATCH_UP_PAGES; page++) {
-        const cursor = this.history(chatId)?.syncedUpTo ?? null;
-        const result = await firstValueFrom(
-          this.api.history(
-            chatId,
-            cursor ? { after: cursor, limit: LIMITS.pageMax } : { limit: LIMITS.pageDefault },
-          ),
-        );
-        this.addPage(chatId, result, !cursor);
-        this.patch(chatId, { syncedUpTo: result.messages.at(-1)?.id ?? cursor });
-        if (!cursor || !result.hasMore) return;
+      let caughtUp = false;
+      for (let round = 0; round < CATCH_UP_PAGES && !caughtUp; round++) {
+        const since = this.history(chatId)?.version;
+        if (since == null) return;
+        const page = await this.changes(chatId, since);
+        this.applyChanged(chatId, page.messages);
+        const held = this.history(chatId);
+        if (!held || held.version !== since) return; // reopened meanwhile
+        this.patch(chatId, {
+          version: page.version,
+          syncedUpTo: held.hasMoreAfter ? held.syncedUpTo : (held.messages.at(-1)?.id ?? null),
+        });
+        caughtUp = !page.hasMore;
       }
+      if (!caughtUp) await this.restart(chatId);
     } catch {
       // The next reconnection tries again; the banner already says the link is shaky.
+    } finally {
+      const again = this.catchingUp.get(chatId);
+      this.catchingUp.delete(chatId);
+      if (again) void this.catchUp(chatId);
     }
   }
 
-  private async catchUpAll(): Promise<void> {
-    await Promise.all(Object.keys(this.histories()).map((chatId) => this.catchUp(chatId)));
+  /** Catches up exactly the chats held here whose Chat.version is past the one applied. */
+  async catchUpMoved(chats: readonly { id: string; version: string }[]): Promise<void> {
+    const moved = chats.filter((chat) => {
+      const held = this.history(chat.id);
+      if (!held) return false;
+      if (held.status === 'error') return true;
+      return held.version !== null && isNewerVersion(chat.version, held.version);
+    });
+    await Promise.all(moved.map((chat) => this.catchUp(chat.id)));
+  }
+
+  /** Edits one of the user's messages in place. */
+  async edit(chatId: string, messageId: string, content: string): Promise<ActionResult> {
+    const invalid = validateContent(content);
+    if (invalid) return invalid;
+    const ack = await this.socket.request('message:edit', {
+      chatId,
+      messageId,
+      content: content.trim(),
+    });
+    return this.settleAction(chatId, ack, 'edit this message');
+  }
+
+  /** Deletes one of the user's messages, leaving a tombstone. */
+  async remove(chatId: string, messageId: string): Promise<ActionResult> {
+    const ack = await this.socket.request('message:delete', { chatId, messageId });
+    return this.settleAction(chatId, ack, 'delete this message');
+  }
+
+  /** Sets (`on`) or clears the user's `emoji` on a message. */
+  async react(
+    chatId: string,
+    messageId: string,
+    emoji: string,
+    on: boolean,
+  ): Promise<ActionResult> {
+    const ack = await this.socket.request('reaction:set', { chatId, messageId, emoji, on });
+    return this.settleAction(chatId, ack, on ? 'add this reaction' : 'remove this reaction');
+  }
+
+  private settleAction(chatId: string, ack: Ack<Message>, what: string): ActionResult {
+    if (ack.ok) {
+      this.applyChanged(chatId, [ack.data]);
+      return null;
+    }
+    switch (ack.error.code) {
+      case 'unavailable':
+        return `Couldn't ${what}: you're offline. Try again once the connection is back.`;
+      case 'rate_limited':
+        return `Couldn't ${what}: too many changes at once. Wait a few seconds and try again.`;
+      case 'forbidden':
+        return `You can't ${what}.`;
+      case 'not_found':
+        return `Couldn't ${what}: the message is no longer there.`;
+      default:
+        return `Couldn't ${what}: ${ack.error.message}`;
+    }
+  }
+
+  private async changes(chatId: string, since: string): Promise<ChangesPage> {
+    const ack = await this.socket.request('chat:changes', { chatId, since, limit: CHANGES_PAGE });
+    if (!ack.ok) throw new Error(ack.error.message);
+    return ack.data;
+  }
+
+  /** Drops what is held of a chat and loads its newest page again. */
+  private async restart(chatId: string): Promise<void> {
+    this.heldBack.delete(chatId);
+    this.histories.update((histories) => {
+      const rest = { ...histories };
+      delete rest[chatId];
+      return rest;
+    });
+    await this.open(chatId);
+  }
+
+  /**
+   * Messages in their current state (an update, a changes page, an action's ack): each replaces
+   * the held one when its version is newer; one not held goes in when it falls inside the
+   * window held (a new message at the tail), and is left for paging otherwise.
+   */
+  private applyChanged(chatId: string, messages: readonly Message[]): void {
+    const current = this.history(chatId);
+    if (!current || current.status !== 'ready' || messages.length === 0) return;
+    const held = new Set(current.messages.map((message) => message.id));
+    const oldest = current.messages[0]?.id;
+    const newest = current.messages.at(-1)?.id;
+    const fitting = messages.filter(
+      (message) =>
+        held.has(message.id) ||
+        !(
+          (current.hasMore && oldest !== undefined && compareIds(message.id, oldest) < 0) ||
+          (current.hasMoreAfter && newest !== undefined && compareIds(message.id, newest) > 0)
+        ),
+    );
+    const merged = mergeMessages(current.messages, fitting);
+    if (merged !== current.messages) this.patch(chatId, { messages: merged });
+    this.settleOwn(fitting);
   }
 
   private add(chatId: string, messages: readonly Message[]): void {
@@ -304,6 +453,10 @@ export class MessagesStore {
       clientId: message.clientId,
       delivery: message.status,
       error: message.error,
+      replyTo: message.replyTo,
+      editedAt: null,
+      deleted: false,
+      reactions: [],
     };
   }
 }

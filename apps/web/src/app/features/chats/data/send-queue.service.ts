@@ -6,6 +6,7 @@ import {
   textLength,
   type ErrorCode,
   type Message,
+  type MessageRef,
 } from '@chat/shared-types';
 import { Subject } from 'rxjs';
 import { SessionStore } from '../../../core/auth/session.store';
@@ -17,6 +18,8 @@ export interface OutgoingMessage {
   chatId: string;
   content: string;
   createdAt: string;
+  /** The message this one answers, as it was when the reply was written. */
+  replyTo: MessageRef | null;
   /** `pending`: will be (re)sent; `failed`: the server refused it, the user decides. */
   status: 'pending' | 'failed';
   error: string | null;
@@ -80,7 +83,7 @@ export class SendQueue implements OnDestroy {
     this.confirmed.complete();
   }
 
-  send(chatId: string, content: string): SendResult {
+  send(chatId: string, content: string, replyTo: MessageRef | null = null): SendResult {
     const error = validateContent(content);
     if (error) return { ok: false, error };
     const message: OutgoingMessage = {
@@ -88,6 +91,7 @@ export class SendQueue implements OnDestroy {
       chatId,
       content: content.trim(),
       createdAt: new Date().toISOString(),
+      replyTo,
       status: 'pending',
       error: null,
     };
@@ -142,6 +146,7 @@ export class SendQueue implements OnDestroy {
       chatId: message.chatId,
       content: message.content,
       clientId: message.clientId,
+      ...(message.replyTo ? { replyToId: message.replyTo.id } : {}),
     });
     if (!this.queue().some((queued) => queued.clientId === message.clientId)) return true;
     if (ack.ok) {

@@ -74,6 +74,23 @@ function addMessage(state: UnreadState, message: Message): UnreadState {
   return { ...state, [message.chatId]: { ...chat, liveIds: [...chat.liveIds, message.id] } };
 }
 
+/**
+ * A message deleted by its sender no longer counts. Returns null when the server's count held
+ * it (the server must be asked for a fresh count instead).
+ */
+export function removeDeleted(state: UnreadState, message: Message): UnreadState | null {
+  const chat = state[message.chatId];
+  if (!chat || !isAfter(message.id, chat.lastReadId)) return state;
+  if (chat.liveIds.includes(message.id)) {
+    return {
+      ...state,
+      [message.chatId]: { ...chat, liveIds: chat.liveIds.filter((id) => id !== message.id) },
+    };
+  }
+  const counted = chat.countedUpTo !== null && compareIds(message.id, chat.countedUpTo) <= 0;
+  return counted && chat.serverCount > 0 ? null : state;
+}
+
 /** Everything up to `upToId` is read. Returns null when the server must be asked instead. */
 function markRead(state: UnreadState, chatId: string, upToId: string): UnreadState | null {
   const chat = state[chatId] ?? EMPTY_CHAT;
@@ -143,6 +160,18 @@ export class UnreadService {
         takeUntilDestroyed(),
       )
       .subscribe((message) => this.state$.next(addMessage(this.state$.value, message)));
+
+    this.socket
+      .on('message:updated')
+      .pipe(
+        filter((message) => message.deleted && message.senderId !== me()),
+        takeUntilDestroyed(),
+      )
+      .subscribe((message) => {
+        const next = removeDeleted(this.state$.value, message);
+        if (next) this.state$.next(next);
+        else this.refreshNeeded.next();
+      });
 
     this.socket
       .on('chat:read')

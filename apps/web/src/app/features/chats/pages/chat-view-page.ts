@@ -12,13 +12,13 @@ import {
   viewChild,
 } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
-import { GLOBAL_CHAT_ID } from '@chat/shared-types';
+import { GLOBAL_CHAT_ID, type MessageRef } from '@chat/shared-types';
 import { SessionStore } from '../../../core/auth/session.store';
 import { Avatar } from '../../../shared/avatar';
 import { BackToChats } from '../../../shared/back-to-chats';
 import { Composer } from '../components/composer';
 import { MemberList } from '../components/member-list';
-import { MessageList } from '../components/message-list';
+import { MessageList, type EditRequest, type ReactRequest } from '../components/message-list';
 import { ChatsStore } from '../data/chats.store';
 import { MessagesStore } from '../data/messages.store';
 import { SendQueue } from '../data/send-queue.service';
@@ -96,6 +96,8 @@ export class ChatViewPage implements OnDestroy {
   protected readonly sendError = signal<string | null>(null);
   /** The member list of `All`, shown beside its conversation on demand. */
   protected readonly showMembers = signal(false);
+  /** The message the composer's next message answers. */
+  protected readonly replyingTo = signal<MessageRef | null>(null);
   private readonly atBottom = signal(true);
 
   constructor() {
@@ -104,6 +106,7 @@ export class ChatViewPage implements OnDestroy {
       const at = this.at();
       untracked(() => {
         this.sendError.set(null);
+        this.replyingTo.set(null);
         if (at) void this.messages.openAt(id, at);
         else if (this.messages.history(id)?.hasMoreAfter) void this.messages.openLatest(id);
         else void this.messages.open(id);
@@ -161,8 +164,36 @@ export class ChatViewPage implements OnDestroy {
   protected send(content: string): void {
     this.typing.userStopped(this.id());
     if (this.history()?.hasMoreAfter) this.showLatest();
-    const result = this.sendQueue.send(this.id(), content);
+    const result = this.sendQueue.send(this.id(), content, this.replyingTo());
     this.sendError.set(result.ok ? null : result.error);
+    if (result.ok) this.replyingTo.set(null);
+  }
+
+  protected startReply(quote: MessageRef): void {
+    this.replyingTo.set(quote);
+    this.composer()?.focus();
+  }
+
+  protected editMessage(request: EditRequest): void {
+    void this.messages
+      .edit(this.id(), request.messageId, request.content)
+      .then((error) => this.report(error));
+  }
+
+  protected deleteMessage(messageId: string): void {
+    if (this.replyingTo()?.id === messageId) this.replyingTo.set(null);
+    void this.messages.remove(this.id(), messageId).then((error) => this.report(error));
+  }
+
+  protected react(request: ReactRequest): void {
+    void this.messages
+      .react(this.id(), request.messageId, request.emoji, request.on)
+      .then((error) => this.report(error));
+  }
+
+  /** An action's refusal goes where send errors go (above the composer, dismissable). */
+  private report(error: string | null): void {
+    this.sendError.set(error);
   }
 
   protected retry(clientId: string): void {

@@ -154,7 +154,7 @@ export class ChatsShellPage implements OnDestroy {
           : chat.kind === 'global'
             ? `${last.senderName.split(' ')[0]}: `
             : '';
-      preview = author + last.content.replace(/\s+/g, ' ');
+      preview = last.deleted ? 'Message deleted' : author + last.content.replace(/\s+/g, ' ');
     }
     return {
       id: chat.id,
