@@ -11,6 +11,9 @@ export interface Scale {
   w1ClosedMs: number;
   /** Sends in flight per socket in the closed loop. */
   w1Window: number;
+  /** Edits and reaction changes per second over the W1 pairs (open loop), and for how long. */
+  w1ChangesRate: number;
+  w1ChangesMs: number;
   w2Members: number;
   /** Connecting the members is given up after this long (the API's presence fan-out). */
   w2ConnectMs: number;
@@ -56,6 +59,8 @@ export const FULL: Scale = {
   w1DrainMs: 3000,
   w1ClosedMs: 3000,
   w1Window: 1,
+  w1ChangesRate: 500,
+  w1ChangesMs: 3000,
   w2Members: 1000,
   w2ConnectMs: 30_000,
   w2Senders: 10,
@@ -88,7 +93,7 @@ export const FULL: Scale = {
     users: 100_000,
     messages: 5_000_000,
     directChats: 200,
-    samples: 300,
+    samples: 200,
     handshakes: 200,
     storm: 5000,
     stormSmall: 500,
@@ -104,6 +109,8 @@ export const SMOKE: Scale = {
   w1DrainMs: 3000,
   w1ClosedMs: 1200,
   w1Window: 1,
+  w1ChangesRate: 500,
+  w1ChangesMs: 600,
   w2Members: 200,
   w2ConnectMs: 20_000,
   w2Senders: 10,
