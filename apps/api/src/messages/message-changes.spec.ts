@@ -143,11 +143,11 @@ describe('Messages that change', () => {
         );
       // The reply's statement has started (its snapshot taken) and waits for the chat.
       for (let waited = 0; ; waited += 20) {
-        const [row] = (await db.query(
+        const [row] = await db.query<{ n: number }[]>(
           `SELECT count(*)::int AS n FROM pg_stat_activity
             WHERE datname = current_database() AND wait_event_type = 'Lock'
               AND query LIKE 'WITH locked AS%'`,
-        )) as { n: number }[];
+        );
         if (row?.n) break;
         if (waited > 5_000) throw new Error('the reply never waited for the chat');
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -159,10 +159,10 @@ describe('Messages that change', () => {
       if (other.isTransactionActive) await other.rollbackTransaction();
       await other.release();
     }
-    const stored = (await db.query(
+    const stored = await db.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM messages WHERE reply_to_id = $1`,
       [target.id],
-    )) as { n: number }[];
+    );
     expect(stored).toEqual([{ n: 0 }]);
   });
 });
