@@ -15,6 +15,7 @@ import {
 import { DatabaseModule } from './database/database.module';
 import { RedisModule } from './redis/redis.module';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
+import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { OperationsModule } from './operations/operations.module';
@@ -40,6 +41,7 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     ChatsModule,
     MessagesModule,
+    GroupsModule,
     SearchModule,
     RealtimeModule,
     HealthModule,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   directChatMembers,
   GLOBAL_CHAT_ID,
+  type ChatRole,
   LIMITS,
   type ChatMember,
   type MembersPage,
@@ -17,6 +18,7 @@ import type { MembersQueryDto } from './dto/members-query.dto';
 interface MemberRow extends UserRow {
   chat_id: string;
   last_read_id: string | null;
+  role: ChatRole;
 }
 
 /**
@@ -41,7 +43,8 @@ export class ChatMembersService {
     if (others.length > 0) {
       rows.push(
         ...(await this.db.query<MemberRow[]>(
-          `SELECT cm.chat_id, cm.last_read_id::text AS last_read_id, u.id, u.login, u.full_name
+          `SELECT cm.chat_id, cm.last_read_id::text AS last_read_id, cm.role,
+                  u.id, u.login, u.full_name
              FROM chat_members cm JOIN users u ON u.id = cm.user_id
             WHERE cm.chat_id = ANY($1)
             ORDER BY ${userOrder('u')}`,
@@ -59,7 +62,9 @@ export class ChatMembersService {
     const byChat = new Map<string, ChatMember[]>();
     rows.forEach((row, i) => {
       const list = byChat.get(row.chat_id) ?? [];
-      list.push({ ...(users[i] as User), lastReadId: row.last_read_id });
+      // A group lists its first LIMITS.chatMembersMax members by name (membersComplete false).
+      if (list.length >= LIMITS.chatMembersMax && !directChatMembers(row.chat_id)) return;
+      list.push({ ...(users[i] as User), lastReadId: row.last_read_id, role: row.role });
       byChat.set(row.chat_id, list);
     });
     return byChat;
@@ -87,7 +92,9 @@ export class ChatMembersService {
     const rows: (MemberRow & { sort_name: string })[] = await this.db.query(
       `SELECT $1::text AS chat_id, page.id, page.login, page.full_name, page.sort_name,
               (SELECT cm.last_read_id::text FROM chat_members cm
-                WHERE cm.chat_id = $1 AND cm.user_id = page.id) AS last_read_id
+                WHERE cm.chat_id = $1 AND cm.user_id = page.id) AS last_read_id,
+              (SELECT cm.role FROM chat_members cm
+                WHERE cm.chat_id = $1 AND cm.user_id = page.id) AS role
          FROM (SELECT u.id, u.login, u.full_name, lower(u.full_name) AS sort_name
                  FROM ${from}
                 WHERE true ${where.join(' ')}
@@ -101,17 +108,21 @@ export class ChatMembersService {
     const users = await this.users.toUsers(shown);
     const last = shown.at(-1);
     return {
-      members: shown.map((row, i) => ({ ...(users[i] as User), lastReadId: row.last_read_id })),
+      members: shown.map((row, i) => ({
+        ...(users[i] as User),
+        lastReadId: row.last_read_id,
+        role: row.role,
+      })),
       nextCursor: more && last ? encodeCursor([last.sort_name, last.login]) : null,
     };
   }
 
   /** The global chat's capped list: the peers first (by name), then everyone else by name. */
   private globalFirstMembers(peers: string[]): Promise<MemberRow[]> {
-    const columns = `cm.chat_id, cm.last_read_id::text AS last_read_id, u.id, u.login, u.full_name`;
+    const columns = `cm.chat_id, cm.last_read_id::text AS last_read_id, cm.role, u.id, u.login, u.full_name`;
     const from = `users u JOIN chat_members cm ON cm.user_id = u.id AND cm.chat_id = '${GLOBAL_CHAT_ID}'`;
     return this.db.query(
-      `SELECT chat_id, last_read_id, id, login, full_name FROM (
+      `SELECT chat_id, last_read_id, role, id, login, full_name FROM (
          (SELECT ${columns}, 0 AS rank, ${SORT_KEYS}
             FROM ${from} WHERE u.id = ANY($1::uuid[]) ORDER BY ${userOrder('u')} LIMIT $2)
          UNION ALL

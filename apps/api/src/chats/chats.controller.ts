@@ -1,22 +1,10 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { ChatsService } from './chats.service';
 import { ChatDto } from './dto/chat.dto';
-import { CreateChatDto } from './dto/create-chat.dto';
 import { MarkReadDto } from './dto/mark-read.dto';
 import { MembersPageDto } from './dto/members-page.dto';
 import { MembersQueryDto } from './dto/members-query.dto';
@@ -25,6 +13,7 @@ import { MembersQueryDto } from './dto/members-query.dto';
 @ApiBearerAuth()
 @ApiErrors(401)
 @Controller('chats')
+/** POST /api/chats (a direct chat or a group) is GroupsController's. */
 export class ChatsController {
   constructor(private readonly chats: ChatsService) {}
 
@@ -32,22 +21,6 @@ export class ChatsController {
   @Get()
   list(@CurrentUser() user: AuthenticatedUser): Promise<ChatDto[]> {
     return this.chats.list(user.id);
-  }
-
-  /** Opens the direct chat with a peer: 201 when created, 200 when it was already there. */
-  @Post()
-  @HttpCode(HttpStatus.CREATED)
-  @ApiCreatedResponse({ type: ChatDto, description: 'The chat was created' })
-  @ApiOkResponse({ type: ChatDto, description: 'The chat was already there' })
-  @ApiErrors(400, 404)
-  async create(
-    @CurrentUser() user: AuthenticatedUser,
-    @Body() dto: CreateChatDto,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<ChatDto> {
-    const { chat, created } = await this.chats.createDirect(user.id, dto.peerId);
-    if (!created) response.status(HttpStatus.OK);
-    return chat;
   }
 
   /**

@@ -27,6 +27,8 @@ import type { MembersQueryDto } from './dto/members-query.dto';
 interface ChatRow {
   id: string;
   kind: ChatKind;
+  /** A group's title; null for the others. */
+  title: string | null;
   last_read_id: string | null;
   /** Exact up to LIMITS.unreadMax, then LIMITS.unreadMax + 1: counting stops there. */
   unread_count: number;
@@ -65,7 +67,8 @@ export class ChatsService {
    * Forbidden both for a chat the user is not in and for one that does not exist.
    * `knownChats`: ids the user is known to be a member of without asking the database (a
    * socket's rooms: it joined every chat of its user at the handshake and joins each new one,
-   * and no one ever leaves a chat). Only ids shaped like chat ids count there, so the socket's
+   * and no one ever leaves `All` or a direct chat; group membership, which changes, is always
+   * read from the database). Only ids shaped like chat ids count there, so the socket's
    * other rooms (user, session, presence) never pass for chats.
    */
   async assertMember(
@@ -111,6 +114,25 @@ export class ChatsService {
     return { chat: await this.get(userId, chatId), created };
   }
 
+  /**
+   * Of `chatIds` (read at a socket's handshake), the groups the user is no longer in. It first
+   * waits for any change of those groups in progress (their row lock), then reads membership
+   * in a later statement, whose snapshot sees what that change committed.
+   */
+  async groupsLeft(userId: string, chatIds: readonly string[]): Promise<string[]> {
+    const groups = chatIds.filter((id) => id.startsWith('g:'));
+    if (groups.length === 0) return [];
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SELECT 1 FROM chats WHERE id = ANY($1) ORDER BY id FOR SHARE`, [groups]);
+      const rows: { chat_id: string }[] = await tx.query(
+        `SELECT chat_id FROM chat_members WHERE user_id = $1 AND chat_id = ANY($2)`,
+        [userId, groups],
+      );
+      const kept = new Set(rows.map((r) => r.chat_id));
+      return groups.filter((id) => !kept.has(id));
+    });
+  }
+
   /** A page of the chat's members (403 unless the caller is one). */
   async members(userId: string, chatId: string, query: MembersQueryDto): Promise<MembersPage> {
     await this.assertMember(userId, chatId);
@@ -151,8 +173,9 @@ export class ChatsService {
    * member's name. For search hits, which name many chats and need nothing else of them.
    */
   async titles(userId: string, chatIds: readonly string[]): Promise<Map<string, string>> {
-    const rows: { id: string; kind: ChatKind; peer_name: string | null }[] = await this.db.query(
-      `SELECT c.id, c.kind,
+    const rows: { id: string; kind: ChatKind; title: string | null; peer_name: string | null }[] =
+      await this.db.query(
+      `SELECT c.id, c.kind, c.title,
               (SELECT u.full_name FROM chat_members p JOIN users u ON u.id = p.user_id
                 WHERE p.chat_id = c.id AND p.user_id <> $1 ORDER BY u.full_name LIMIT 1) AS peer_name
          FROM chats c WHERE c.id = ANY($2)`,
@@ -161,18 +184,22 @@ export class ChatsService {
     return new Map(
       rows.map((row) => [
         row.id,
-        row.kind === 'global' ? GLOBAL_CHAT_TITLE : (row.peer_name ?? ''),
+        row.kind === 'global'
+          ? GLOBAL_CHAT_TITLE
+          : row.kind === 'group'
+            ? (row.title ?? '')
+            : (row.peer_name ?? ''),
       ]),
     );
   }
 
   private async load(userId: string, chatId: string | null): Promise<Chat[]> {
     const rows: ChatRow[] = await this.db.query(
-      `SELECT c.id, c.kind, cm.last_read_id::text AS last_read_id,
+      `SELECT c.id, c.kind, c.title, cm.last_read_id::text AS last_read_id,
               (SELECT count(*)::int FROM (
                  SELECT 1 FROM messages m
                   WHERE m.chat_id = c.id AND m.id > COALESCE(cm.last_read_id, 0)
-                    AND m.sender_id <> $1 AND m.deleted_at IS NULL
+                    AND m.sender_id <> $1 AND m.deleted_at IS NULL AND m.system IS NULL
                   LIMIT ${LIMITS.unreadMax + 1}) unread) AS unread_count,
               COALESCE(n.member_count, 0) AS member_count,
               c.version::text AS version,
@@ -197,7 +224,12 @@ export class ChatsService {
       return {
         id: row.id,
         kind: row.kind,
-        title: row.kind === 'global' ? GLOBAL_CHAT_TITLE : (peer?.fullName ?? ''),
+        title:
+          row.kind === 'global'
+            ? GLOBAL_CHAT_TITLE
+            : row.kind === 'group'
+              ? (row.title ?? '')
+              : (peer?.fullName ?? ''),
         members: chatMembers,
         memberCount: row.member_count,
         membersComplete: chatMembers.length >= row.member_count,

@@ -61,6 +61,8 @@ export function settingsFrom(env: EnvironmentVariables) {
       burst: env.MESSAGE_BURST ?? 60,
       /** Group-commit transactions in flight at once (MessageWriter). */
       writeLanes: env.MESSAGE_WRITE_LANES ?? 1,
+      /** Members of a group at most, its owner included (contract "Groups"). */
+      maxGroupMembers: env.MAX_GROUP_MEMBERS ?? 1000,
     },
   };
 }

@@ -123,6 +123,13 @@ export class EnvironmentVariables {
   MESSAGE_WRITE_LANES?: number;
 
   @IsOptional()
+  @EmptyIsUnset()
+  @IsInt()
+  @Min(2)
+  @Max(100000)
+  MAX_GROUP_MEMBERS?: number;
+
+  @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 

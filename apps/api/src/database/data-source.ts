@@ -8,6 +8,7 @@ import { InitialSchema1732190000000 } from './migrations/1732190000000-initial-s
 import { MessagesThatChange1733000000000 } from './migrations/1733000000000-messages-that-change';
 import { OrganizationSize1733100000000 } from './migrations/1733100000000-organization-size';
 import { MessageSearch1733400000000 } from './migrations/1733400000000-message-search';
+import { GroupChats1733500000000 } from './migrations/1733500000000-group-chats';
 
 export const entities = [UserEntity, SessionEntity, ChatEntity, ChatMemberEntity, MessageEntity];
 export const migrations = [
@@ -15,6 +16,7 @@ export const migrations = [
   MessagesThatChange1733000000000,
   OrganizationSize1733100000000,
   MessageSearch1733400000000,
+  GroupChats1733500000000,
 ];
 
 /** The one set of TypeORM options, used by the app and by the migration CLI. */

@@ -32,6 +32,9 @@ const LOCK = `locked AS (SELECT id, version FROM chats WHERE id = $1 FOR UPDATE)
                                    WHERE chat_id = $1) AS fresh
               FROM locked) l)`;
 const MEMBER = `EXISTS (SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $3)`;
+/** The caller is the group's owner or an admin (roles are `member` outside groups). */
+const GROUP_MODERATOR = `EXISTS (SELECT 1 FROM chat_members
+   WHERE chat_id = $1 AND user_id = $3 AND role IN ('owner', 'admin'))`;
 /** `changed` (id, version) → chats.version, and the statement's answer. */
 const FINISH = `touched AS (
     UPDATE chats c SET version = GREATEST(c.version, v.version)
@@ -51,16 +54,20 @@ const REPLIES = `replies AS (
 export const EDIT = `WITH ${LOCK}, m AS (
     UPDATE messages m SET content = $4, edited_at = now(), version = nextval('message_versions')
       FROM lock
-     WHERE m.id = $2 AND m.chat_id = ANY(lock.ids) AND m.sender_id = $3
+     WHERE m.id = $2 AND m.chat_id = ANY(lock.ids) AND m.sender_id = $3 AND m.system IS NULL
        AND m.deleted_at IS NULL AND m.content <> $4 AND ${MEMBER}
     RETURNING m.id, m.version
   ), ${REPLIES}, ${FINISH}`;
 
-/** The sender's, not deleted yet: content '' and its reactions gone. */
+/**
+ * The sender's (or, in a group, anyone's when the caller is its owner or an admin), not a
+ * system message, not deleted yet: content '' and its reactions gone.
+ */
 export const DELETE = `WITH ${LOCK}, m AS (
     UPDATE messages m SET content = '', deleted_at = now(), version = nextval('message_versions')
       FROM lock
-     WHERE m.id = $2 AND m.chat_id = ANY(lock.ids) AND m.sender_id = $3
+     WHERE m.id = $2 AND m.chat_id = ANY(lock.ids) AND m.system IS NULL
+       AND (m.sender_id = $3 OR ${GROUP_MODERATOR})
        AND m.deleted_at IS NULL AND ${MEMBER}
     RETURNING m.id, m.version
   ), cleared AS (
@@ -71,6 +78,7 @@ export const DELETE = `WITH ${LOCK}, m AS (
 export const REACT = `WITH ${LOCK}, target AS (
     SELECT m.id FROM messages m, lock
      WHERE m.id = $2 AND m.chat_id = ANY(lock.ids) AND m.deleted_at IS NULL AND ${MEMBER}
+       AND m.system IS NULL
        AND (SELECT count(*) FROM message_reactions
              WHERE message_id = $2 AND user_id = $3) < ${LIMITS.reactionsPerUserMax}
   ), added AS (

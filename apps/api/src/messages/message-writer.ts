@@ -69,6 +69,9 @@ const MAX_BATCH = 500;
  * for another instance's write of the chat, its snapshot would predate a deletion committed
  * meanwhile, but a row lock reads the newest committed version and re-checks the condition
  * (READ COMMITTED), so a reply to a message just deleted is left out.
+ * Membership of a group, where members leave, is read the same way (`grp`, FOR SHARE after
+ * the chat lock): a sender removed by the transaction this one waited for is found deleted and
+ * the row left out (docs/architecture.md, "Groups"). `All` and direct chats never lose members.
  * `touched` then raises each chat's `version` to its greatest new message's.
  */
 const INSERT = `WITH locked AS (
@@ -81,14 +84,21 @@ const INSERT = `WITH locked AS (
     SELECT i.chat_id, i.sender_id, i.client_id, i.content, i.reply_to_id
       FROM input i
       JOIN (SELECT array_agg(id) AS ids FROM locked) l ON i.chat_id = ANY(l.ids)
-      JOIN chat_members cm ON cm.chat_id = i.chat_id AND cm.user_id = i.sender_id
+      LEFT JOIN LATERAL (
+        SELECT true AS ok FROM chat_members cm
+         WHERE cm.chat_id = i.chat_id AND cm.user_id = i.sender_id AND i.chat_id LIKE 'g:%'
+           AND cm.chat_id = ANY(l.ids)
+           FOR SHARE
+      ) grp ON true
       LEFT JOIN LATERAL (
         SELECT r.id FROM messages r
          WHERE i.reply_to_id IS NOT NULL AND r.id = i.reply_to_id AND r.chat_id = i.chat_id
            AND r.chat_id = ANY(l.ids) AND r.deleted_at IS NULL
            FOR SHARE
       ) r ON true
-     WHERE i.reply_to_id IS NULL OR r.id IS NOT NULL
+     WHERE (i.reply_to_id IS NULL OR r.id IS NOT NULL)
+       AND (grp.ok OR (i.chat_id NOT LIKE 'g:%' AND EXISTS (
+             SELECT 1 FROM chat_members cm WHERE cm.chat_id = i.chat_id AND cm.user_id = i.sender_id)))
      ORDER BY i.ord
     ON CONFLICT (sender_id, client_id) DO NOTHING
     RETURNING *
@@ -276,6 +286,7 @@ function newMessageRow(row: StoredRow, message: NewMessage): MessageRow {
     reply_sender_name: null,
     reply_excerpt: null,
     reply_deleted: null,
+    system: null,
   };
 }
 

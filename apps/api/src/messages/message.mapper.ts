@@ -1,4 +1,4 @@
-import { LIMITS, type Message, type Reaction } from '@chat/shared-types';
+import { LIMITS, type Message, type Reaction, type SystemEvent } from '@chat/shared-types';
 
 /** A messages row joined with its sender's name, as the SQL in this module selects it. */
 export interface MessageRow {
@@ -21,6 +21,8 @@ export interface MessageRow {
   reply_sender_name: string | null;
   reply_excerpt: string | null;
   reply_deleted: boolean | null;
+  /** A group's system message (its SystemEvent, as jsonb); null for what people wrote. */
+  system: SystemEvent | null;
 }
 
 /** A timestamptz column as Date#toISOString() writes it: UTC, milliseconds (truncated, too). */
@@ -47,7 +49,7 @@ export const MESSAGE_COLUMNS = `m.id::text AS id, m.chat_id, m.sender_id, u.full
   m.deleted_at IS NOT NULL AS deleted, ${REACTIONS} AS reactions,
   m.reply_to_id::text AS reply_to_id, r.sender_id AS reply_sender_id,
   ru.full_name AS reply_sender_name, left(r.content, ${LIMITS.excerptMax}) AS reply_excerpt,
-  r.deleted_at IS NOT NULL AS reply_deleted`;
+  r.deleted_at IS NOT NULL AS reply_deleted, m.system`;
 
 export function toMessage(row: MessageRow): Message {
   return {
@@ -72,7 +74,7 @@ export function toMessage(row: MessageRow): Message {
     deleted: row.deleted,
     reactions: row.reactions ?? [],
     version: row.version,
-    system: null,
+    system: row.system ?? null,
     attachments: [],
   };
 }

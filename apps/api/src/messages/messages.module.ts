@@ -11,6 +11,6 @@ import { SendRateLimiter } from './send-rate-limiter';
   imports: [ChatsModule, EventsModule],
   controllers: [MessagesController, MessageChangesController],
   providers: [MessagesService, MessageWriter, SendRateLimiter],
-  exports: [MessagesService, SendRateLimiter],
+  exports: [MessagesService, SendRateLimiter, MessageWriter],
 })
 export class MessagesModule {}

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Chat, Message, PresenceEvent, ReadEvent } from '@chat/shared-types';
 import { DomainEvents } from '../common/events/domain-events';
+import { RoomMembership } from '../common/events/room-membership';
 import { appConfig, type AppConfig } from '../config/configuration';
 import {
   audienceRoom,
@@ -8,6 +9,7 @@ import {
   sessionRoom,
   userRoom,
   type ChatServer,
+  type RoomMove,
 } from './chat-server';
 import { PresenceBatch } from './presence-batch';
 
@@ -27,7 +29,13 @@ export class Broadcaster implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly events: DomainEvents,
     @Inject(appConfig.KEY) config: AppConfig,
+    rooms: RoomMembership,
   ) {
+    rooms.register({
+      join: (chatId, userIds) => this.moveEverywhere({ chatId, userIds: [...userIds], join: true }),
+      leave: (chatId, userIds) =>
+        this.moveEverywhere({ chatId, userIds: [...userIds], join: false }),
+    });
     this.shared = config.redisUrl !== null;
     this.presenceBatch = new PresenceBatch(config.presenceBatchMs, (changes) => {
       if (this.shared) this.server?.serverSideEmit('presence:changes', changes);
@@ -38,6 +46,30 @@ export class Broadcaster implements OnModuleInit, OnModuleDestroy {
   attach(server: ChatServer): void {
     this.server = server;
     server.on('presence:changes', (changes) => this.deliverBatch(changes));
+    server.on('room:move', (move, ack) => {
+      this.moveHere(move);
+      ack(true);
+    });
+  }
+
+  /**
+   * Moves the users' sockets into or out of a group's room here, then on every other instance,
+   * and resolves once each has answered (serverSideEmitWithAck through the Redis adapter): a
+   * removal is acknowledged only after this (GroupsService). An instance that does not answer
+   * within the adapter's requestsTimeout (5 s) fails the change, which is then rolled back.
+   */
+  private async moveEverywhere(move: RoomMove): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.moveHere(move);
+    if (!this.shared) return;
+    await server.serverSideEmitWithAck('room:move', move);
+  }
+
+  private moveHere({ chatId, userIds, join }: RoomMove): void {
+    const local = this.server?.local.in(userIds.map(userRoom));
+    if (join) local?.socketsJoin(chatId);
+    else local?.socketsLeave(chatId);
   }
 
   onModuleInit(): void {
@@ -45,6 +77,8 @@ export class Broadcaster implements OnModuleInit, OnModuleDestroy {
       this.events.on('message.created', ({ message }) => this.messageCreated(message)),
       this.events.on('message.updated', ({ message }) => this.messageUpdated(message)),
       this.events.on('chat.created', ({ chatsByUser }) => this.chatCreated(chatsByUser)),
+      this.events.on('chat.updated', ({ chatsByUser }) => this.chatUpdated(chatsByUser)),
+      this.events.on('chat.removed', ({ chatId, userIds }) => this.chatRemoved(chatId, userIds)),
       this.events.on('chat.read', (event) => this.chatRead(event)),
       this.events.on('session.ended', ({ sessionId }) => this.endSession(sessionId)),
     );
@@ -107,10 +141,26 @@ export class Broadcaster implements OnModuleInit, OnModuleDestroy {
     if (!server) return;
     const memberIds = [...chatsByUser.keys()];
     for (const [userId, chat] of chatsByUser) {
-      const others = memberIds.filter((id) => id !== userId);
-      server.in(userRoom(userId)).socketsJoin([chat.id, ...others.map(audienceRoom)]);
+      // A group's members are in its room already (joined before its commit, GroupsService).
+      if (chat.kind === 'direct') {
+        const others = memberIds.filter((id) => id !== userId);
+        server.in(userRoom(userId)).socketsJoin([chat.id, ...others.map(audienceRoom)]);
+      }
       server.to(userRoom(userId)).emit('chat:created', chat);
     }
+  }
+
+  /** Each member's own view of a group that changed. */
+  private chatUpdated(chatsByUser: ReadonlyMap<string, Chat>): void {
+    for (const [userId, chat] of chatsByUser) {
+      this.server?.to(userRoom(userId)).emit('chat:updated', chat);
+    }
+  }
+
+  /** To the former members' sockets (out of the room already): the group is gone for them. */
+  private chatRemoved(chatId: string, userIds: readonly string[]): void {
+    if (userIds.length === 0) return;
+    this.server?.to(userIds.map(userRoom)).emit('chat:removed', { chatId });
   }
 
   private chatRead(event: ReadEvent): void {

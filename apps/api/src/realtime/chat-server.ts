@@ -25,6 +25,14 @@ export interface SocketData {
 /** Between instances (through the Redis adapter): each instance's presence batch. */
 export interface InterServerEvents {
   'presence:changes': (changes: PresenceEvent[]) => void;
+  /** A group's membership changed: these users' sockets join or leave its room; acked when done. */
+  'room:move': (move: RoomMove, ack: (done: boolean) => void) => void;
+}
+
+export interface RoomMove {
+  chatId: string;
+  userIds: string[];
+  join: boolean;
 }
 
 export type ChatServer = Server<

@@ -12,6 +12,7 @@ import type { Ack, Chat, Empty, HistoryPage } from '@chat/shared-types';
 import { ChatsService } from '../chats/chats.service';
 import { WsExceptionFilter } from '../common/filters/ws-exception.filter';
 import { createValidationPipe } from '../common/validation';
+import { GroupsService, createChat } from '../groups/groups.service';
 import { MessagesService } from '../messages/messages.service';
 import { Metrics } from '../operations/metrics';
 import { ShutdownState } from '../operations/shutdown';
@@ -65,6 +66,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly presence: PresenceTracker,
     private readonly broadcaster: Broadcaster,
     private readonly chats: ChatsService,
+    private readonly groups: GroupsService,
     private readonly messages: MessagesService,
     private readonly metrics: Metrics,
     private readonly shutdown: ShutdownState,
@@ -105,6 +107,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         ...chatIds,
         ...directPeers(user.id, chatIds).map(audienceRoom),
       ]);
+      // A group removal may have run between the handshake's read of the chat ids and this
+      // join: such a room is left again (ChatsService.groupsLeft waits for any removal in
+      // progress, which holds the chat's lock until it commits).
+      const gone = await this.chats.groupsLeft(user.id, chatIds);
+      for (const chatId of gone) await socket.leave(chatId);
       socket.data.online = true;
       socket.emit('session', {
         user: { id: user.id, login: user.login, fullName: user.fullName, online: true },
@@ -132,7 +139,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() payload: CreateChatEventDto,
   ): Promise<Ack<Chat>> {
-    const { chat } = await this.chats.createDirect(socket.data.user.id, payload.peerId);
+    const { chat } = await createChat(this.chats, this.groups, socket.data.user.id, payload);
     return ok(chat);
   }
 

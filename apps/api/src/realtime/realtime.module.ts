@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ChatsModule } from '../chats/chats.module';
 import { EventsModule } from '../common/events/events.module';
+import { GroupsModule } from '../groups/groups.module';
 import { MessagesModule } from '../messages/messages.module';
 import { PresenceModule } from '../presence/presence.module';
 import { Broadcaster } from './broadcaster.service';
@@ -18,7 +19,7 @@ import { SendFastPath } from './send-fast-path';
  * DomainEvents, and Broadcaster decides who hears it.
  */
 @Module({
-  imports: [AuthModule, ChatsModule, MessagesModule, EventsModule, PresenceModule],
+  imports: [AuthModule, ChatsModule, MessagesModule, GroupsModule, EventsModule, PresenceModule],
   providers: [
     ChatGateway,
     MessageChangesGateway,

@@ -37,6 +37,10 @@ export const LIMITS = {
   /** `changes` page size. */
   changesDefault: 100,
   changesMax: 500,
+  /** A group's title: 1-64 characters after trimming. */
+  groupTitleMax: 64,
+  /** Members of a group, its owner included (the server's MAX_GROUP_MEMBERS default). */
+  groupMembersMax: 1000,
 } as const;
 
 /** `login`: a-z 0-9 _ . - (stored lower-case). */

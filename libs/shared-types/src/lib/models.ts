@@ -10,7 +10,12 @@ export interface User {
 export interface ChatMember extends User {
   /** The member's last read message id in this chat, or null when nothing was read yet. */
   lastReadId: string | null;
+  /** In a group: owner, admin or member; always `member` outside groups. */
+  role: ChatRole;
 }
+
+export const CHAT_ROLES = ['owner', 'admin', 'member'] as const;
+export type ChatRole = (typeof CHAT_ROLES)[number];
 
 /**
  * A stored message. `id` is a Postgres bigint as a string; it increases in the order the
@@ -103,13 +108,13 @@ export interface Attachment {
   thumbnailUrl: string | null;
 }
 
-export const CHAT_KINDS = ['global', 'direct'] as const;
+export const CHAT_KINDS = ['global', 'direct', 'group'] as const;
 export type ChatKind = (typeof CHAT_KINDS)[number];
 
 export interface Chat {
   id: string;
   kind: ChatKind;
-  /** `All` for the global chat; the other member's fullName for a direct chat. */
+  /** `All` for the global chat; the other member's fullName for a direct chat; a group's name. */
   title: string;
   /**
    * Every member of a direct chat; for the global chat at most LIMITS.chatMembersMax (those

@@ -1,5 +1,7 @@
 import {
   CHAT_KINDS,
+  CHAT_ROLES,
+  type ChatRole,
   MESSAGE_ID_PATTERN,
   type Chat,
   type ChatKind,
@@ -13,16 +15,20 @@ export class ChatMemberDto extends UserDto implements ChatMember {
   /** How far this member has read (for read receipts); null when nothing was read yet */
   @ApiProperty({ type: String, nullable: true, pattern: MESSAGE_ID_PATTERN.source })
   lastReadId!: string | null;
+
+  /** In a group: owner, admin or member; always `member` outside groups */
+  @ApiProperty({ enum: CHAT_ROLES })
+  role!: ChatRole;
 }
 
 export class ChatDto implements Chat {
-  /** `all`, or `dm:<min user id>:<max user id>` */
+  /** `all`, `dm:<min user id>:<max user id>`, or `g:<uuid>` for a group */
   id!: string;
 
   @ApiProperty({ enum: CHAT_KINDS })
   kind!: ChatKind;
 
-  /** `All`, or the other member's full name as seen by the caller */
+  /** `All`, the other member's full name as seen by the caller, or a group's name */
   title!: string;
 
   /** Every member of a direct chat; of `All`, at most 50 (direct-chat peers first, then by name) */

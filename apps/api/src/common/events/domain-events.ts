@@ -16,6 +16,17 @@ export interface ChatCreated {
   chatsByUser: ReadonlyMap<string, Chat>;
 }
 
+/** A group changed (renamed, members or roles): each member's own view of it, by user id. */
+export interface ChatUpdated {
+  chatsByUser: ReadonlyMap<string, Chat>;
+}
+
+/** Users left a group or were removed (their sockets have left its room already). */
+export interface ChatRemoved {
+  chatId: string;
+  userIds: readonly string[];
+}
+
 /** A member's read mark moved forward. */
 export type ChatRead = ReadEvent;
 
@@ -30,6 +41,8 @@ export interface DomainEventMap {
   'message.created': MessageCreated;
   'message.updated': MessageUpdated;
   'chat.created': ChatCreated;
+  'chat.updated': ChatUpdated;
+  'chat.removed': ChatRemoved;
   'chat.read': ChatRead;
   'session.ended': SessionEnded;
 }
@@ -52,6 +65,8 @@ export class DomainEvents {
     'message.created': [],
     'message.updated': [],
     'chat.created': [],
+    'chat.updated': [],
+    'chat.removed': [],
     'chat.read': [],
     'session.ended': [],
   };

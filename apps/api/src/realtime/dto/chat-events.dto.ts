@@ -1,4 +1,4 @@
-import type { CreateChatPayload, ReadRequest, TypingRequest } from '@chat/shared-types';
+import type { ReadRequest, TypingRequest } from '@chat/shared-types';
 import { IsBoolean } from 'class-validator';
 import { CreateChatDto } from '../../chats/dto/create-chat.dto';
 import { MarkReadDto } from '../../chats/dto/mark-read.dto';
@@ -6,7 +6,8 @@ import { IsChatId } from '../../common/decorators/is-chat-id.decorator';
 
 export { HistoryEventDto } from '../../messages/dto/history-query.dto';
 
-export class CreateChatEventDto extends CreateChatDto implements CreateChatPayload {}
+/** Either payload of `chat:create` (CreateChatPayload): a direct chat or a group. */
+export class CreateChatEventDto extends CreateChatDto {}
 
 export class ReadEventDto extends MarkReadDto implements ReadRequest {
   @IsChatId()

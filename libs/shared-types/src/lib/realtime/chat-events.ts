@@ -34,8 +34,12 @@ export interface ChangesRequest {
   limit?: number;
 }
 
-export interface CreateChatPayload {
-  peerId: string;
+/** A direct chat ({ peerId }) or a group ({ title, memberIds }). */
+export type CreateChatPayload = { peerId: string } | { title: string; memberIds: string[] };
+
+/** `chat:removed`: the caller left the group or was removed; nothing of it reaches them now. */
+export interface ChatRemovedEvent {
+  chatId: string;
 }
 
 export interface HistoryRequest {
@@ -146,6 +150,9 @@ export interface ServerToClientEvents {
   /** A message's new state after an edit, a deletion or a reaction change. */
   'message:updated': (message: Message) => void;
   'chat:created': (chat: Chat) => void;
+  /** A group was renamed, or its members or roles changed: the chat as the receiver sees it. */
+  'chat:updated': (chat: Chat) => void;
+  'chat:removed': (payload: ChatRemovedEvent) => void;
   'chat:read': (payload: ReadEvent) => void;
   presence: (payload: PresenceEvent) => void;
   /** Contract addition: to sockets that asked for `presence: 'batched'` (see PresenceMode). */
