@@ -1,6 +1,7 @@
 import {
   HANDSHAKE_UNAUTHORIZED,
   type Ack,
+  type ChangesPage,
   type ErrorCode,
   type HistoryPage,
   type Message,
@@ -8,10 +9,11 @@ import {
 import type { ChatSocket } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
-import { historyPage, type TestUser } from './http';
+import { changesPage, historyPage, listChats, type TestUser } from './http';
 import { sleep } from './timing';
 
 const PAGE_SIZE = 100;
+const CHANGES_PAGE_SIZE = 500;
 const HISTORY_ACK_TIMEOUT_MS = 5_000;
 const MANUAL_RECONNECT_DELAY_MS = 250;
 
@@ -47,6 +49,21 @@ export interface SendAttempt {
   outcome: OutcomeKind;
 }
 
+/** A change of a message, as its socket event is named. */
+export type ChangeRequest =
+  | { kind: 'message:edit'; chatId: string; messageId: string; content: string }
+  | { kind: 'message:delete'; chatId: string; messageId: string }
+  | { kind: 'reaction:set'; chatId: string; messageId: string; emoji: string; on: boolean };
+
+/** One logical change: every attempt, and the message's state once acknowledged. */
+export interface ChangeRecord {
+  request: ChangeRequest;
+  /** Who asked (a reaction is theirs). */
+  userId: string;
+  attempts: SendAttempt[];
+  message: Message | null;
+}
+
 /** One logical message: every attempt, and the stored message once acknowledged. */
 export interface SentMessage {
   chatId: string;
@@ -64,8 +81,8 @@ export class ChatView {
   /** Shown messages, ascending by id. */
   readonly shown: Message[] = [];
   private readonly ids = new Set<string>();
-  /** Live messages held back while a catch-up runs, so they follow what they follow. */
-  buffer: Message[] | null = null;
+  /** Live events held back while a catch-up runs, so they follow what they follow. */
+  buffer: Held[] | null = null;
   /** The newest id shown. */
   lastId: bigint;
   /** Up to here the list is known complete: the end of the last finished catch-up. */
@@ -79,13 +96,61 @@ export class ChatView {
   viaLive = 0;
   viaCatchUp = 0;
 
+  /** Each shown message's current state (what `shown` holds), by id. */
+  private readonly current = new Map<string, Message>();
+  /**
+   * Where the next `changes` catch-up starts: the `version` of the last page of the last
+   * finished one (live events never move it). Null: the view does not follow changes.
+   */
+  changesCursor: bigint | null;
+  /** Per message, the newest version a `changes` page gave: the feed's own account. */
+  readonly viaChanges = new Map<string, bigint>();
+  /** States given by `changes` pages. */
+  changesSeen = 0;
+  /** A `changes` entry at or below the `since` asked, or an (id, version) the feed gave before. */
+  changesTwice = 0;
+  /** `changes` catch-ups skipped because the chat's `version` had not moved. */
+  changesSkipped = 0;
+  /** Newer states applied from live `message:updated`. */
+  updatedLive = 0;
+  /** States (live `message:updated` or a `changes` page) not newer than the one held: dropped. */
+  staleDropped = 0;
+  /** Live `message:updated` for a message the view does not show (yet): left to catch-up. */
+  updatesOfUnknown = 0;
+
   constructor(
     readonly chatId: string,
     /** The newest id before the view was opened; the view holds what came after it. */
     readonly sinceId: string | null,
+    /** The chat's `version` when the view was opened, to follow changes from; or null. */
+    changesSince: string | null = null,
   ) {
     this.lastId = sinceId === null ? 0n : BigInt(sinceId);
     this.confirmedId = this.lastId;
+    this.changesCursor = changesSince === null ? null : BigInt(changesSince);
+  }
+
+  /** The state shown for a message, if it is shown. */
+  stateOf(id: string): Message | undefined {
+    return this.current.get(id);
+  }
+
+  /**
+   * A newer state of a shown message (edited, deleted, reacted to) replaces the one held,
+   * only when its version is greater; true when applied.
+   */
+  update(message: Message): boolean {
+    const held = this.current.get(message.id);
+    if (!held || message.chatId !== this.chatId) return false;
+    if (BigInt(message.version) <= BigInt(held.version)) return false;
+    this.current.set(message.id, message);
+    for (let at = this.shown.length - 1; at >= 0; at--) {
+      if (this.shown[at]?.id === message.id) {
+        this.shown[at] = message;
+        break;
+      }
+    }
+    return true;
   }
 
   get lastIdText(): string | null {
@@ -105,10 +170,13 @@ export class ChatView {
     const id = BigInt(message.id);
     if (this.ids.has(message.id)) {
       this.redelivered++;
+      // A catch-up page may carry a newer state than the copy first shown.
+      this.update(message);
       return;
     }
     if (this.sinceId !== null && id <= BigInt(this.sinceId)) return;
     this.ids.add(message.id);
+    this.current.set(message.id, message);
     if (id > this.lastId) {
       this.shown.push(message);
       this.lastId = id;
@@ -140,6 +208,9 @@ export interface ChatClientOptions {
   catchUpFrom?: 'newest' | 'confirmed';
 }
 
+/** A live `message:new` or `message:updated` held back while a catch-up runs. */
+type Held = { event: 'new' | 'updated'; message: Message };
+
 /**
  * A chat client as a careful app would write one: a socket that reconnects by itself; sends
  * retried with the same clientId until acknowledged; after every (re)connection it catches up
@@ -165,6 +236,7 @@ export class ChatClient {
   serverDisconnects = 0;
   unauthorizedHandshakes = 0;
   catchUpPages = 0;
+  changesPages = 0;
   catchUpFailures = 0;
   ignoredLive = 0;
 
@@ -192,7 +264,8 @@ export class ChatClient {
       auth: { token: options.user.token },
     });
     this.socket.on('session', () => this.onSession());
-    this.socket.on('message:new', (message) => this.onLive(message));
+    this.socket.on('message:new', (message) => this.onLive('new', message));
+    this.socket.on('message:updated', (message) => this.onLive('updated', message));
     this.socket.on('disconnect', (reason) => this.onDisconnect(reason));
     this.socket.on('connect_error', (error) => this.onConnectError(error));
   }
@@ -212,9 +285,13 @@ export class ChatClient {
     await this.waitReady(Date.now() + timeoutMs);
   }
 
-  /** Starts showing a chat from after `sinceId`, and catches it up once connected. */
-  watch(chatId: string, sinceId: string | null): ChatView {
-    const view = new ChatView(chatId, sinceId);
+  /**
+   * Starts showing a chat from after `sinceId`, and catches it up once connected. With
+   * `changesSince` (the chat's `version` now), every catch-up also pages `changes` from the
+   * view's cursor when the chat's `version` (GET /api/chats) has moved past it.
+   */
+  watch(chatId: string, sinceId: string | null, changesSince: string | null = null): ChatView {
+    const view = new ChatView(chatId, sinceId, changesSince);
     this.views.set(chatId, view);
     this.scheduleCatchUp();
     return view;
@@ -287,6 +364,59 @@ export class ChatClient {
     return this.call<Message>((socket, done) =>
       socket.timeout(timeoutMs).emit('message:send', payload, done),
     );
+  }
+
+  /**
+   * Edits, deletes or reacts, retrying the same request on the same outcomes as `send` until
+   * acknowledged or `deadline`; a repeat changes nothing and answers the same state.
+   */
+  async change(request: ChangeRequest, deadline = Date.now() + 120_000): Promise<ChangeRecord> {
+    const record: ChangeRecord = { request, userId: this.user.id, attempts: [], message: null };
+    let backoff = 50;
+    while (Date.now() < deadline && !this.closed) {
+      await this.waitReady(deadline);
+      const emittedAt = Date.now();
+      const outcome = await this.emitChange(request);
+      const kind = outcomeKind(outcome);
+      record.attempts.push({ emittedAt, answeredAt: Date.now(), outcome: kind });
+      if (outcome.kind === 'ok') {
+        record.message = outcome.data;
+        return record;
+      }
+      if (!RETRYABLE.has(kind)) {
+        throw new Error(
+          `${request.kind} of ${request.messageId} answered ${kind}: ${
+            outcome.kind === 'error' ? outcome.message : ''
+          }`,
+        );
+      }
+      this.retries.set(kind, (this.retries.get(kind) ?? 0) + 1);
+      await sleep(backoff);
+      backoff = Math.min(backoff * 2, 500);
+    }
+    throw new Error(
+      `${this.user.login}: no acknowledgement for ${request.kind} of ${request.messageId} ` +
+        `by the deadline (${record.attempts.map((a) => a.outcome).join(', ')})`,
+    );
+  }
+
+  /** One change event, no retry. */
+  emitChange(
+    request: ChangeRequest,
+    timeoutMs = this.options.sendAckTimeoutMs ?? 5_000,
+  ): Promise<Outcome<Message>> {
+    const { chatId, messageId } = request;
+    return this.call<Message>((socket, done) => {
+      const timed = socket.timeout(timeoutMs);
+      if (request.kind === 'message:edit') {
+        timed.emit('message:edit', { chatId, messageId, content: request.content }, done);
+      } else if (request.kind === 'message:delete') {
+        timed.emit('message:delete', { chatId, messageId }, done);
+      } else {
+        const { emoji, on } = request;
+        timed.emit('reaction:set', { chatId, messageId, emoji, on }, done);
+      }
+    });
   }
 
   /** Resolves once connected and no catch-up is running (or throws at the timeout). */
@@ -388,14 +518,21 @@ export class ChatClient {
     }, MANUAL_RECONNECT_DELAY_MS);
   }
 
-  private onLive(message: Message): void {
+  private onLive(event: Held['event'], message: Message): void {
     const view = this.views.get(message.chatId);
     if (!view) {
       this.ignoredLive++;
       return;
     }
-    if (view.buffer) view.buffer.push(message);
-    else view.take(message, 'live');
+    if (view.buffer) view.buffer.push({ event, message });
+    else this.applyLive(view, { event, message });
+  }
+
+  private applyLive(view: ChatView, { event, message }: Held): void {
+    if (event === 'new') return view.take(message, 'live');
+    if (!view.stateOf(message.id)) view.updatesOfUnknown++;
+    else if (view.update(message)) view.updatedLive++;
+    else view.staleDropped++;
   }
 
   /** Runs a catch-up of every view; one more after it when asked again meanwhile. */
@@ -411,7 +548,16 @@ export class ChatClient {
         this.catchUpAgain = false;
         if (!this.ready) break;
         try {
-          for (const view of this.views.values()) await this.catchUp(view);
+          const follows = [...this.views.values()].some((view) => view.changesCursor !== null);
+          // One GET /api/chats per run: which chats' `version` moved.
+          const versions = follows
+            ? new Map(
+                (await listChats(this.options.baseUrl, this.user)).map((c) => [c.id, c.version]),
+              )
+            : null;
+          for (const view of this.views.values()) {
+            await this.catchUp(view, versions?.get(view.chatId) ?? null);
+          }
           if (timed) this.catchUpMs.push(Date.now() - startedAt);
           timed = false;
         } catch {
@@ -428,7 +574,7 @@ export class ChatClient {
     });
   }
 
-  private async catchUp(view: ChatView): Promise<void> {
+  private async catchUp(view: ChatView, chatVersion: string | null): Promise<void> {
     const from = this.options.catchUpFrom === 'confirmed' ? view.confirmedIdText : view.lastIdText;
     let confirmed: string | null = from;
     if (from === null) {
@@ -456,9 +602,55 @@ export class ChatClient {
     if (confirmed !== null && BigInt(confirmed) > view.confirmedId) {
       view.confirmedId = BigInt(confirmed);
     }
+    await this.catchUpChanges(view, chatVersion);
     const held = view.buffer ?? [];
     view.buffer = null;
-    for (const message of held) view.take(message, 'live');
+    for (const event of held) this.applyLive(view, event);
+  }
+
+  /**
+   * Pages `changes` from the view's cursor while `hasMore`, when the chat's `version` has moved
+   * past it; each state is applied if newer than the one shown (a message not shown yet is
+   * taken as new). The cursor moves only when the catch-up finished.
+   */
+  private async catchUpChanges(view: ChatView, chatVersion: string | null): Promise<void> {
+    if (view.changesCursor === null) return;
+    if (chatVersion === null || BigInt(chatVersion) <= view.changesCursor) {
+      view.changesSkipped++;
+      return;
+    }
+    let since = view.changesCursor;
+    for (;;) {
+      const page = await this.fetchChanges(view.chatId, since.toString());
+      this.changesPages++;
+      for (const message of page.messages) {
+        const version = BigInt(message.version);
+        const before = view.viaChanges.get(message.id);
+        view.changesSeen++;
+        if (version <= since || (before !== undefined && version <= before)) view.changesTwice++;
+        else view.viaChanges.set(message.id, version);
+        // A live message:updated may have brought this state, or a newer one, already.
+        if (!view.stateOf(message.id)) view.take(message, 'catch-up');
+        else view.update(message);
+      }
+      since = BigInt(page.version);
+      if (!page.hasMore || page.messages.length === 0) break;
+    }
+    view.changesCursor = since;
+  }
+
+  /** One `changes` page, over the socket or REST as the client is set up to. */
+  async fetchChanges(chatId: string, since: string): Promise<ChangesPage> {
+    if (this.options.catchUpVia === 'rest') {
+      return changesPage(this.options.baseUrl, this.user, chatId, since, CHANGES_PAGE_SIZE);
+    }
+    const outcome = await this.call<ChangesPage>((socket, done) =>
+      socket
+        .timeout(HISTORY_ACK_TIMEOUT_MS)
+        .emit('chat:changes', { chatId, since, limit: CHANGES_PAGE_SIZE }, done),
+    );
+    if (outcome.kind !== 'ok') throw new Error(`chat:changes: ${outcomeKind(outcome)}`);
+    return outcome.data;
   }
 
   /** One history page, over the socket or REST as the client is set up to. */

@@ -37,6 +37,18 @@ export interface StoredRow {
   content: string;
 }
 
+/** A message as it is stored now: what a caught-up client must show for it. */
+export interface StoredState {
+  id: string;
+  chatId: string;
+  senderId: string;
+  content: string;
+  deleted: boolean;
+  editedAt: string | null;
+  version: string;
+  reactions: { emoji: string; count: number; userIds: string[] }[];
+}
+
 /**
  * One deployment on loopback: a PostgreSQL cluster of the test's own (so it can be stopped
  * without touching the machine's server), optionally a Redis server, and one or more API
@@ -130,6 +142,41 @@ export class Deployment {
         ORDER BY m.id`,
       [filter.chatIds ?? null, filter.senderIds ?? null, filter.afterId ?? null],
     );
+  }
+
+  /**
+   * The current state of the chats' messages after `afterId`, ascending by id, read straight
+   * from the tables (not through the API): content, deleted, editedAt (ISO, ms), version and
+   * reactions, each emoji in the order of its earliest current use, its users in order.
+   */
+  async storedStates(chatIds: string[], afterId: string | null): Promise<StoredState[]> {
+    const rows = await this.query<Omit<StoredState, 'reactions'>>(
+      `SELECT m.id::text AS id, m.chat_id AS "chatId", m.sender_id::text AS "senderId",
+              m.content, m.deleted_at IS NOT NULL AS deleted, m.version::text AS version,
+              to_char(m.edited_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "editedAt"
+         FROM messages m
+        WHERE m.chat_id = ANY($1) AND ($2::bigint IS NULL OR m.id > $2)
+        ORDER BY m.id`,
+      [chatIds, afterId],
+    );
+    const reactions = await this.query<{ messageId: string; userId: string; emoji: string }>(
+      `SELECT r.message_id::text AS "messageId", r.user_id::text AS "userId", r.emoji
+         FROM message_reactions r JOIN messages m ON m.id = r.message_id
+        WHERE m.chat_id = ANY($1) AND ($2::bigint IS NULL OR m.id > $2)
+        ORDER BY r.ord`,
+      [chatIds, afterId],
+    );
+    const byMessage = new Map<string, StoredState['reactions']>();
+    for (const { messageId, userId, emoji } of reactions) {
+      const list = byMessage.get(messageId) ?? [];
+      const entry = list.find((reaction) => reaction.emoji === emoji);
+      if (entry) {
+        entry.userIds.push(userId);
+        entry.count++;
+      } else list.push({ emoji, count: 1, userIds: [userId] });
+      byMessage.set(messageId, list);
+    }
+    return rows.map((row) => ({ ...row, reactions: byMessage.get(row.id) ?? [] }));
   }
 
   async close(): Promise<void> {

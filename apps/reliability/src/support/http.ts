@@ -1,4 +1,4 @@
-import type { AuthResult, Chat, HistoryPage, Message } from '@chat/shared-types';
+import type { AuthResult, ChangesPage, Chat, HistoryPage, Message } from '@chat/shared-types';
 import { randomPassword, testUserOf, type TestUser, type Tuple } from '@chat/test-harness';
 import { randomBytes } from 'node:crypto';
 
@@ -170,4 +170,22 @@ export async function healthStatus(baseUrl: string, timeoutMs = 2_000): Promise<
   } catch {
     return null;
   }
+}
+
+/** GET /api/chats/:id/changes since `since`. */
+export function changesPage(
+  baseUrl: string,
+  user: TestUser,
+  chatId: string,
+  since: string,
+  limit = 100,
+): Promise<ChangesPage> {
+  const params = new URLSearchParams({ since, limit: String(limit) });
+  return restExpect<ChangesPage>(
+    baseUrl,
+    'GET',
+    `/api/chats/${encodeURIComponent(chatId)}/changes?${params.toString()}`,
+    [200],
+    { token: user.token },
+  );
 }
