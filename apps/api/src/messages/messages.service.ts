@@ -27,15 +27,6 @@ type Change =
 
 const notFound = () => new AppError('not_found', 'No such message in this chat');
 
-/** What `around` learns of each side of the message, on every row of its page. */
-interface AroundShape {
-  found: boolean;
-  n_old: number;
-  n_new: number;
-  n_before: number;
-  n_after: number;
-}
-
 export interface SentMessage {
   message: Message;
   /** False when (sender, clientId) was already stored: the stored message is returned. */
@@ -234,48 +225,38 @@ export class MessagesService {
 
   /**
    * `limit` messages ascending with `messageId` among them, as near the middle as the history
-   * allows, in one statement: the ids on each side first (the message and up to `limit` older,
-   * up to `limit` newer: two short scans of the (chat_id, id) index), which centre the window
-   * and slide it towards whichever side has more; then only that window's rows are read, no
-   * more than a first page reads.
+   * allows. First the ids on each side (the message and up to `limit` older, up to `limit`
+   * newer: two short scans of the (chat_id, id) index), to centre the window and slide it
+   * towards whichever side has more; then the page itself, by an id range the planner sees
+   * (in one statement it could not, and hashed the whole users table to join 50 rows).
    */
   private async around(chatId: string, messageId: string, limit: number): Promise<HistoryPage> {
-    const rows: (MessageRow & AroundShape)[] = await this.db.query(
-      `WITH older AS (
-         SELECT m.id FROM messages m WHERE m.chat_id >= $1 AND m.chat_id <= $1 AND m.id <= $2
-          ORDER BY m.chat_id DESC, m.id DESC LIMIT $3::int + 1),
-       newer AS (
-         SELECT m.id FROM messages m WHERE m.chat_id >= $1 AND m.chat_id <= $1 AND m.id > $2
-          ORDER BY m.chat_id, m.id LIMIT $3),
-       sides AS (
-         SELECT EXISTS (SELECT 1 FROM older WHERE id = $2) AS found,
-                GREATEST((SELECT count(*)::int FROM older) - 1, 0) AS n_old,
-                (SELECT count(*)::int FROM newer) AS n_new),
-       shape AS (
-         SELECT found, n_old, n_new,
-                LEAST(n_old, GREATEST(($3::int - 1) / 2, $3::int - 1 - n_new)) AS n_before
-           FROM sides),
-       bounds AS (
-         SELECT shape.*, LEAST(n_new, $3::int - 1 - n_before) AS n_after,
-                (SELECT id FROM older ORDER BY id DESC OFFSET n_before LIMIT 1) AS lo
-           FROM shape)
-       SELECT b.found, b.n_old, b.n_new, b.n_before, b.n_after, page.*
-         FROM bounds b
-         LEFT JOIN LATERAL (
-           SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM}
-            WHERE b.found AND m.chat_id >= $1 AND m.chat_id <= $1
-              AND m.id >= b.lo
-              AND m.id <= CASE WHEN b.n_after = 0 THEN $2 ELSE
-                    (SELECT id FROM newer ORDER BY id OFFSET b.n_after - 1 LIMIT 1) END
-            ORDER BY m.chat_id, m.id) page ON true`,
+    const [sides]: { older: string[]; newer: string[] }[] = await this.db.query(
+      `SELECT ARRAY(SELECT m.id::text FROM messages m
+                     WHERE m.chat_id >= $1 AND m.chat_id <= $1 AND m.id <= $2
+                     ORDER BY m.chat_id DESC, m.id DESC LIMIT $3::int + 1) AS older,
+              ARRAY(SELECT m.id::text FROM messages m
+                     WHERE m.chat_id >= $1 AND m.chat_id <= $1 AND m.id > $2
+                     ORDER BY m.chat_id, m.id LIMIT $3) AS newer`,
       [chatId, messageId, limit],
     );
-    const shape = rows[0];
-    if (!shape?.found) throw notFound();
+    const [target, ...older] = sides?.older ?? [];
+    const newer = sides?.newer ?? [];
+    if (target !== messageId) throw notFound();
+    const room = limit - 1;
+    let before = Math.min(older.length, Math.floor(room / 2));
+    const after = Math.min(newer.length, room - before);
+    before = Math.min(older.length, room - after);
+    const rows: MessageRow[] = await this.db.query(
+      `SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM}
+        WHERE m.chat_id >= $1 AND m.chat_id <= $1 AND m.id >= $2 AND m.id <= $3
+        ORDER BY m.chat_id, m.id`,
+      [chatId, before ? older[before - 1] : messageId, after ? newer[after - 1] : messageId],
+    );
     return {
       messages: rows.map(toMessage),
-      hasMore: shape.n_old > shape.n_before,
-      hasMoreAfter: shape.n_new > shape.n_after,
+      hasMore: older.length > before,
+      hasMoreAfter: newer.length > after,
     };
   }
 
