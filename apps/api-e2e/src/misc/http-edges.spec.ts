@@ -247,7 +247,7 @@ describe('HTTP edge cases', () => {
 
     it('answers an unknown path with 404 whatever the method', async () => {
       expectApiError(await api().delete('/api/nothing').set(auth()), 404, 'not_found');
-      expectApiError(await api().put('/api/chats/all').set(auth()), 404, 'not_found');
+      expectApiError(await api().put('/api/chats/all/nothing').set(auth()), 404, 'not_found');
     });
 
     it('lets browsers cache a CORS preflight (Access-Control-Max-Age)', async () => {

@@ -1,11 +1,20 @@
 import { HttpStatus } from '@nestjs/common';
+import { METHODS } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../app-error';
 
 /** What this middleware reads of Express's router (the `router` package's Layer and Route). */
 interface RouteLayer {
   match(path: string): unknown;
-  route?: { _handlesMethod(method: string): boolean; _methods(): string[] };
+  route?: {
+    methods: Record<string, boolean | undefined>;
+    _handlesMethod(method: string): boolean;
+    _methods(): string[];
+  };
+}
+
+function takesEveryMethod(route: NonNullable<RouteLayer['route']>): boolean {
+  return Boolean(route.methods['_all']) || METHODS.every((m) => route.methods[m.toLowerCase()]);
 }
 
 /**
@@ -23,7 +32,9 @@ function allowedMethods(request: Request): Set<string> | null {
     } catch {
       continue; // a malformed escape in the path: Express answers that itself
     }
-    if (!matches) continue;
+    // A route for every method is middleware mounted with forRoutes (metrics, logging), not
+    // an endpoint: it says nothing about which methods the path has.
+    if (!matches || takesEveryMethod(layer.route)) continue;
     if (layer.route._handlesMethod(request.method)) return null;
     for (const method of layer.route._methods()) allowed.add(method);
   }
