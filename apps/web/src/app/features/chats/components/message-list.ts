@@ -92,7 +92,8 @@ const LOAD_NEWER_WITHIN_PX = 160;
   imports: [Receipt, MessageMenu],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './message-list.html',
-  styleUrl: './message-list.css',
+  // The conversation's layout, and what message actions add to it (each within the style budget).
+  styleUrls: ['./message-list.css', './message-actions.css'],
 })
 export class MessageList {
   readonly chatId = input.required<string>();
