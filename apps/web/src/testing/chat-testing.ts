@@ -53,7 +53,7 @@ export function chat(
     id,
     kind: id === 'all' ? 'global' : 'direct',
     title,
-    members: members.map((member) => ({ ...member, lastReadId: null })),
+    members: members.map((member) => ({ ...member, lastReadId: null, role: 'member' as const })),
     memberCount: members.length,
     membersComplete: true,
     lastMessage: null,

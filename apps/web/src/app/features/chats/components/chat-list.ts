@@ -1,13 +1,13 @@
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { LIMITS } from '@chat/shared-types';
+import { LIMITS, type ChatKind } from '@chat/shared-types';
 import { Avatar } from '../../../shared/avatar';
 
 export interface ChatListItem {
   id: string;
   title: string;
-  kind: 'global' | 'direct';
-  /** The peer's presence in a direct chat; null for the global chat. */
+  kind: ChatKind;
+  /** The peer's presence in a direct chat; null for the global chat and groups. */
   online: boolean | null;
   peerId: string;
   preview: string;

@@ -10,7 +10,7 @@ import {
 } from '../../../../testing/chat-testing';
 import { MEMBER_SEARCH_DEBOUNCE_MS, MembersStore } from './members.store';
 
-const member = (user: typeof ME): ChatMember => ({ ...user, lastReadId: null });
+const member = (user: typeof ME): ChatMember => ({ ...user, lastReadId: null, role: 'member' });
 
 describe('MembersStore', () => {
   let ctx: ChatTestContext;
