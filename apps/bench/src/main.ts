@@ -435,6 +435,15 @@ function sanity(r: BenchResults): string[] {
       }
     }
   }
+  const changes = r.w1?.api.changes?.result;
+  if (changes) {
+    // Acks still missing at the end are slowness (the report's target); a refusal is a bug.
+    const refused = Object.entries(changes.errors).filter(([reason]) => reason !== 'no ack');
+    if (changes.edits.acked === 0 || changes.reactions.acked === 0) {
+      problems.push('W1 changes: no edit or no reaction acked');
+    }
+    if (refused.length) problems.push(`W1 changes refused: ${JSON.stringify(refused)}`);
+  }
   if (r.w2 && !r.w2.relay.best) problems.push('W2: the relay passed no rate');
   if (r.w4 && r.w4.api.result.completed === 0) {
     problems.push(`W4: no sign-in succeeded: ${JSON.stringify(r.w4.api.result.errors)}`);

@@ -70,6 +70,27 @@ export interface W1OpenResult {
   sendLag: Summary;
 }
 
+export interface W1ChangesArgs {
+  pool: string;
+  pairs: DmPair[];
+  /** Changes per second, open loop. */
+  rate: number;
+  durationMs: number;
+  drainMs: number;
+}
+
+export interface W1ChangesResult {
+  rate: number;
+  /** Edits (`message:edit`) and reaction changes (`reaction:set`, set then cleared) emitted. */
+  edits: { sent: number; acked: number; ack: Summary };
+  reactions: { sent: number; acked: number; ack: Summary };
+  /** Failed acks and acks that never came, by reason. */
+  errors: Record<string, number>;
+  /** `message:updated` frames the pool received: each change reaches both members' sockets. */
+  updatesHeard: number;
+  sendLag: Summary;
+}
+
 export interface W1ClosedArgs {
   pool: string;
   pairs: DmPair[];
@@ -236,6 +257,7 @@ export interface GeneratorCommands {
   frames: { args: Record<string, never>; result: FrameCounts };
   w1Open: { args: W1OpenArgs; result: W1OpenResult };
   w1Closed: { args: W1ClosedArgs; result: W1ClosedResult };
+  w1Changes: { args: W1ChangesArgs; result: W1ChangesResult };
   w2Step: { args: W2StepArgs; result: W2StepResult };
   history: { args: HistoryArgs; result: RateResult };
   pg: { args: PgArgs; result: RateResult };

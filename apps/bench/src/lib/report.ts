@@ -5,6 +5,7 @@ import type { BenchResults, Measured, Row, Target } from './results';
 import { organizationRows, organizationSection } from './organization-report';
 import { searchRows, searchSection } from './w7-report';
 import type { Summary } from './stats';
+import type { W1ChangesResult } from './protocol';
 
 export const fmt = (value: number | null | undefined, digits = 1): string => {
   if (value === null || value === undefined || Number.isNaN(value)) return '–';
@@ -18,6 +19,14 @@ const ratio = (api: number | null, baseline: number | null) =>
   api === null || baseline === null || baseline === 0 || Number.isNaN(api) ? null : api / baseline;
 
 const TARGETS: Target[] = ['api', 'relay'];
+
+/** W1 changes that were not acknowledged ok (refused, or no ack in time). */
+function changesFailed(c: W1ChangesResult): number {
+  return (
+    c.edits.sent - c.edits.acked + (c.reactions.sent - c.reactions.acked) ||
+    Object.values(c.errors).reduce((sum, n) => sum + n, 0)
+  );
+}
 
 export function summaryRows(r: BenchResults): Row[] {
   const rows: Row[] = [];
@@ -90,6 +99,23 @@ export function summaryRows(r: BenchResults): Row[] {
       target: '–',
       met: null,
     });
+    const changes = w1.api.changes?.result;
+    if (changes) {
+      const failed = changesFailed(changes);
+      add({
+        workload: `W1 edits and reactions, ${fmt(changes.rate)}/s`,
+        metric: 'ack p99, edit (API column) and reaction',
+        api: changes.edits.ack.p99,
+        baseline: changes.reactions.ack.p99,
+        baselineName: 'reaction',
+        unit: 'ms',
+        // Two kinds side by side, not the API against a baseline.
+        ratio: null,
+        target: 'errors = 0',
+        met: failed === 0,
+        apiText: failed ? `${fmt(changes.edits.ack.p99)} (${failed} failed)` : undefined,
+      });
+    }
   }
   if (r.w2) {
     const w2 = r.w2;
@@ -490,6 +516,45 @@ export function renderMarkdown(r: BenchResults): string {
         }),
       ),
       '',
+      ...(w1.api.changes
+        ? [
+            `Edits and reactions (API only: the relay has none): ${fmt(w1.api.changes.result.rate)} ` +
+              `changes/s over the same pairs, open loop, after each member sent one message: an ` +
+              `edit of one's own message (new content each time) and a reaction on the peer's, ` +
+              `set and cleared in turn, so that every request is a change (a new version, ` +
+              '`message:updated` to both members). Ack p50 / p99 in ms from the scheduled time.',
+            '',
+            table(
+              [
+                'edits acked / sent',
+                'edit ack',
+                'reactions acked / sent',
+                'reaction ack',
+                'failed',
+                'message:updated heard',
+                'µs server',
+                'µs postgres',
+                ...CPU_HEADER,
+              ],
+              [w1.api.changes].map((m) => {
+                const c = m.result;
+                const acked = c.edits.acked + c.reactions.acked;
+                return [
+                  `${c.edits.acked} / ${c.edits.sent}`,
+                  lat(c.edits.ack),
+                  `${c.reactions.acked} / ${c.reactions.sent}`,
+                  lat(c.reactions.ack),
+                  String(changesFailed(c)) +
+                    (Object.keys(c.errors).length ? ` ${JSON.stringify(c.errors)}` : ''),
+                  `${c.updatesHeard} (2 × acked: ${2 * acked})`,
+                  ...costPerMessage(m, 'api', acked),
+                  ...cpuCells(m, 'api'),
+                ];
+              }),
+            ),
+            '',
+          ]
+        : []),
       `Raw node-pg on the same database, API idle: the statement the API used before its group ` +
         `commit (lock the chat row, insert, join the sender), one row per statement over 20 ` +
         `connections (the API's pool size): **${fmt(w1.pgInsert.result.rate, 0)} rows/s** ` +

@@ -7,6 +7,7 @@ import type {
   LoginResult,
   RateResult,
   StormResult,
+  W1ChangesResult,
   W1ClosedResult,
   W1OpenResult,
   W2StepResult,
@@ -28,6 +29,8 @@ export interface W1Side {
   connect: ConnectResult;
   open: (Measured<W1OpenResult> & { rowsStored?: number })[];
   closed: Measured<W1ClosedResult>;
+  /** Edits and reaction changes, open loop (the API only: the relay has no such events). */
+  changes?: Measured<W1ChangesResult>;
 }
 
 export interface W2Side {

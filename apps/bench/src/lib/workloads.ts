@@ -136,8 +136,30 @@ export async function runW1(b: Bench): Promise<NonNullable<BenchResults['w1']>> 
       }),
     );
     log(`  closed loop: ${Math.round(closed.result.throughput)} msg/s`);
+    // Edits and reactions (#12): the relay has none, so the API alone.
+    const changes =
+      target === 'api'
+        ? await b.measure(`w1-changes-${scale.w1ChangesRate}`, target, () =>
+            b.generator.call('w1Changes', {
+              pool,
+              pairs: seeded.pairs,
+              rate: scale.w1ChangesRate,
+              durationMs: scale.w1ChangesMs,
+              drainMs: scale.w1DrainMs,
+            }),
+          )
+        : undefined;
+    if (changes) {
+      const c = changes.result;
+      flagLag(changes.flags, c.sendLag.p99);
+      log(
+        `  changes ${c.rate}/s: edits ${c.edits.acked}/${c.edits.sent} ack p99 ${c.edits.ack.p99} ms, ` +
+          `reactions ${c.reactions.acked}/${c.reactions.sent} ack p99 ${c.reactions.ack.p99} ms, ` +
+          `errors ${JSON.stringify(c.errors)}, message:updated heard ${c.updatesHeard}`,
+      );
+    }
     await b.disconnect(pool);
-    out[target] = { connect, open, closed };
+    out[target] = { connect, open, closed, ...(changes ? { changes } : {}) };
   }
   const insertPlan = await explainWriterBatch(b.p.db, b.p.dbName, seeded.writers, WRITER_BATCH);
   return { ...out, pgInsert, pgBatch: { ...pgBatch, batchSize }, insertPlan };

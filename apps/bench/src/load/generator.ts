@@ -13,6 +13,8 @@ import type {
   RateResult,
   StormArgs,
   StormResult,
+  W1ChangesArgs,
+  W1ChangesResult,
   W1ClosedArgs,
   W1ClosedResult,
   W1OpenArgs,
@@ -57,6 +59,8 @@ let onMessage: (client: Client, frame: Buffer) => void = noop;
 const frames: FrameCounts = { messageNew: 0, presence: 0, other: 0 };
 
 const MESSAGE_NEW = Buffer.from('42["message:new"');
+const MESSAGE_UPDATED = Buffer.from('42["message:updated"');
+let updatesHeard = 0;
 /** `presence` (one change) and `presence:batch` (the API's batched mode): presence frames. */
 const PRESENCE = Buffer.from('42["presence');
 const startsWith = (frame: Buffer, prefix: Buffer) =>
@@ -84,7 +88,10 @@ function newClient(baseUrl: string, spec: ClientSpec): Client {
       frames.messageNew++;
       onMessage(client, frame);
     } else if (startsWith(frame, PRESENCE)) frames.presence++;
-    else frames.other++;
+    else {
+      if (startsWith(frame, MESSAGE_UPDATED)) updatesHeard++;
+      frames.other++;
+    }
   };
   return client;
 }
@@ -330,6 +337,90 @@ async function w1Closed(args: W1ClosedArgs): Promise<W1ClosedResult> {
     deliveredToPeer,
     ack: ack.summary(),
   };
+}
+
+/**
+ * W1 changes, open loop: each member of each pair first sends a message of its own (acks
+ * awaited); then, by the clock, changes alternate between an edit of the sender's own message
+ * (new content each time) and a reaction on the peer's message, set on one round and cleared on
+ * the next, so that every request is a real change (a version, a `message:updated` to both
+ * members). Ack latencies from the scheduled time, per kind.
+ */
+async function w1Changes(args: W1ChangesArgs): Promise<W1ChangesResult> {
+  const { clients } = pool(args.pool);
+  const errors: Record<string, number> = {};
+  const own = new Map<number, string>();
+  await Promise.all(
+    args.pairs.flatMap((pair) =>
+      [pair.a, pair.b].map(
+        (index) =>
+          new Promise<void>((resolve) => {
+            const client = clients[index];
+            if (!client) throw new Error('pair outside the pool');
+            client.sock.emit('message:send', sendJson(pair.chatId, `changes ${index}`), (body) => {
+              if (body.startsWith(ACK_OK_PREFIX)) {
+                own.set(index, readAckId(body));
+              } else countError(errors, `seed: ${ackErrorCode(body)}`);
+              resolve();
+            });
+          }),
+      ),
+    ),
+  );
+  const total = Math.max(1, Math.round((args.rate * args.durationMs) / 1000));
+  const n = args.pairs.length;
+  const edits = { sent: 0, acked: 0, ack: new Latency() };
+  const reactions = { sent: 0, acked: 0, ack: new Latency() };
+  const sendLag = new Latency();
+  let answered = 0;
+  updatesHeard = 0;
+  await openLoop(total, 1000 / args.rate, sendLag, (seq, at) => {
+    const pair = args.pairs[seq % n];
+    if (!pair) throw new Error('no pairs');
+    const round = Math.floor(seq / n);
+    const fromA = round % 2 === 0;
+    const [me, peer] = fromA ? [pair.a, pair.b] : [pair.b, pair.a];
+    const client = clients[me];
+    const mine = own.get(me);
+    const theirs = own.get(peer);
+    if (!client || !mine || !theirs) {
+      answered++;
+      countError(errors, 'no message to change (its send failed)');
+      return;
+    }
+    // Rounds go edit, edit, reaction, reaction (both sides each), so each pair gets both kinds.
+    const isEdit = Math.floor(round / 2) % 2 === 0;
+    const kind = isEdit ? edits : reactions;
+    const payload = isEdit
+      ? `{"chatId":"${pair.chatId}","messageId":"${mine}","content":"edit ${seq}"}`
+      : `{"chatId":"${pair.chatId}","messageId":"${theirs}","emoji":"👍","on":${Math.floor(round / 4) % 2 === 0}}`;
+    kind.sent++;
+    client.sock.emit(isEdit ? 'message:edit' : 'reaction:set', payload, (body) => {
+      answered++;
+      if (body.startsWith(ACK_OK_PREFIX)) {
+        kind.acked++;
+        kind.ack.record(performance.now() - at);
+      } else countError(errors, ackErrorCode(body));
+    });
+  });
+  await waitUntil(() => answered >= total, args.drainMs);
+  if (answered < total) errors['no ack'] = total - answered;
+  // The last updates' frames.
+  await waitUntil(() => updatesHeard >= 2 * (edits.acked + reactions.acked), 1000);
+  return {
+    rate: args.rate,
+    edits: { ...edits, ack: edits.ack.summary() },
+    reactions: { ...reactions, ack: reactions.ack.summary() },
+    errors,
+    updatesHeard,
+    sendLag: sendLag.summary(),
+  };
+}
+
+/** The stored message's id in a `{ ok: true, data }` ack. */
+function readAckId(body: string): string {
+  const [answer] = JSON.parse(body) as [{ data: { id: string } }];
+  return answer.data.id;
 }
 
 /** W2, one rate step of fan-out in one chat: every member must receive every message. */
@@ -805,6 +896,7 @@ const handlers = {
   frames: framesSince,
   w1Open,
   w1Closed,
+  w1Changes,
   w2Step,
   history,
   pg: pgBaseline,
