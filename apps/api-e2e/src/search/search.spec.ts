@@ -194,6 +194,31 @@ describe('GET /api/search', () => {
     expect(await found(b, `${w} gone`)).toEqual([]);
   });
 
+  it("never finds a group's system messages, titles hits with the group's title, and a removed member finds nothing more there", async () => {
+    const [owner, member] = await registerUsers(2);
+    const w = uniqueWord();
+    const created = await api()
+      .post('/api/chats')
+      .set(bearer(owner.token))
+      .send({ title: `Plans ${w}`, memberIds: [member.id] });
+    expect(created.status).toBe(201);
+    const groupId = (created.body as { id: string }).id;
+    // "… created the group “Plans <w>”" is in the group's timeline, but is not what people wrote.
+    expect(await found(member, w)).toEqual([]);
+
+    const said = await postMessage(owner, groupId, `${w} budget is approved`);
+    const page = await searchPage(member, { q: w });
+    expect(page.hits.map((h) => [h.message.id, h.chatTitle])).toEqual([[said.id, `Plans ${w}`]]);
+
+    const removed = await api()
+      .delete(`/api/chats/${groupId}/members/${member.id}`)
+      .set(bearer(owner.token));
+    expect(removed.status).toBe(204);
+    expect(await found(member, w)).toEqual([]);
+    expectApiError(await search(member, { q: w, chatId: groupId }), 403, 'forbidden');
+    expect(await found(owner, w)).toEqual([`${w} budget is approved`]);
+  });
+
   it('answers 400 naming the field for an empty, missing or over-long q and a bad limit or cursor', async () => {
     const [a] = await registerUsers(1);
     expectInvalid(await search(a, { q: '' }), 'q');

@@ -65,7 +65,7 @@ export class SearchService {
         WHERE m.search @@ public.chat_search_query($1::text[])
           ${rest ? 'AND ts_match_vq(m.search, public.chat_search_query($5::text[]))' : ''}
           AND ${oneChat ? 'm.chat_id >= $2 AND m.chat_id <= $2' : 'm.chat_id = ANY($2::text[])'}
-          AND m.deleted_at IS NULL
+          AND m.deleted_at IS NULL AND m.system IS NULL
           AND ($3::bigint IS NULL OR m.id < $3)
         ORDER BY ${oneChat ? 'm.chat_id DESC, m.id DESC' : 'm.id DESC'}
         LIMIT $4`,

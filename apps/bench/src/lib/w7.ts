@@ -294,7 +294,7 @@ function searchSql(terms: string[], oneChat: boolean): { sql: string; params: un
   WHERE m.search @@ public.chat_search_query($1::text[])
     ${rest ? 'AND ts_match_vq(m.search, public.chat_search_query($4::text[]))' : ''}
     AND ${oneChat ? 'm.chat_id >= $2 AND m.chat_id <= $2' : 'm.chat_id = ANY($2::text[])'}
-    AND m.deleted_at IS NULL AND ($3::bigint IS NULL OR m.id < $3)
+    AND m.deleted_at IS NULL AND m.system IS NULL AND ($3::bigint IS NULL OR m.id < $3)
   ORDER BY ${oneChat ? 'm.chat_id DESC, m.id DESC' : 'm.id DESC'} LIMIT 21`;
   return { sql, params: [indexed, null, null, ...(rest ? [rest] : [])] };
 }
