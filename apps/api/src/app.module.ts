@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
 import { ChatsModule } from './chats/chats.module';
 import { HttpExceptionFilter } from './common/filters/http-exception.filter';
 import { BodyTypeGuard } from './common/guards/body-type.guard';
 import {
   appConfig,
+  attachmentsConfig,
   authConfig,
   databaseConfig,
   messagesConfig,
@@ -31,7 +33,14 @@ import { UsersModule } from './users/users.module';
       // The process environment only, validated once by settings() (config/configuration.ts):
       // main.ts reads it before Nest starts, a .env file would be half-honoured.
       ignoreEnvFile: true,
-      load: [appConfig, databaseConfig, authConfig, messagesConfig, operationsConfig],
+      load: [
+        appConfig,
+        databaseConfig,
+        authConfig,
+        messagesConfig,
+        operationsConfig,
+        attachmentsConfig,
+      ],
     }),
     OperationsModule,
     DatabaseModule,
@@ -43,6 +52,7 @@ import { UsersModule } from './users/users.module';
     MessagesModule,
     GroupsModule,
     SearchModule,
+    AttachmentsModule,
     RealtimeModule,
     HealthModule,
   ],

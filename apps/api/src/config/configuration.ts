@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigType, registerAs } from '@nestjs/config';
@@ -64,6 +64,31 @@ export function settingsFrom(env: EnvironmentVariables) {
       /** Members of a group at most, its owner included (contract "Groups"). */
       maxGroupMembers: env.MAX_GROUP_MEMBERS ?? 1000,
     },
+    attachments: {
+      maxUploadBytes: (env.MAX_UPLOAD_MB ?? 25) * 1024 * 1024,
+      /** Uploads per user per minute. */
+      uploadsPerMinute: env.UPLOAD_RATE ?? 30,
+      /** Bytes a user may upload per 24 hours. */
+      quotaBytes: (env.UPLOAD_QUOTA_MB ?? 1024) * 1024 * 1024,
+      urlTtlSeconds: parseDuration(env.ATTACHMENT_URL_TTL ?? '2h'),
+      /** How often an instance tries to sweep unused uploads (one instance at a time sweeps). */
+      sweepIntervalMs: env.ATTACHMENT_SWEEP_INTERVAL_MS ?? 600_000,
+      /** Null: derived from the JWT secret (attachmentsConfig). */
+      urlSecret: env.ATTACHMENT_URL_SECRET || null,
+      /** Still accepted for URLs signed before a rotation, never used to sign. */
+      previousUrlSecret: env.ATTACHMENT_URL_SECRET_PREVIOUS || null,
+      /** Null: files in DATA_DIR/attachments. */
+      s3: env.S3_BUCKET
+        ? {
+            bucket: env.S3_BUCKET,
+            endpoint: env.S3_ENDPOINT || null,
+            region: env.S3_REGION || 'us-east-1',
+            accessKeyId: env.S3_ACCESS_KEY_ID ?? '',
+            secretAccessKey: env.S3_SECRET_ACCESS_KEY ?? '',
+            forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+          }
+        : null,
+    },
   };
 }
 
@@ -96,6 +121,19 @@ export const authConfig = registerAs('auth', () => {
 
 export const messagesConfig = registerAs('messages', () => settings().messages);
 
+export const attachmentsConfig = registerAs('attachments', () => {
+  const { app, auth, attachments } = settings();
+  const jwtSecret = auth.jwtSecret ?? developmentSecret(app.dataDir);
+  return {
+    ...attachments,
+    dataDir: app.dataDir,
+    // A key of its own, so a leaked file URL key never signs tokens (and rotates apart from it).
+    urlSecret:
+      attachments.urlSecret ??
+      createHmac('sha256', jwtSecret).update('attachment-urls').digest('base64url'),
+  };
+});
+
 export const operationsConfig = registerAs('operations', () => ({
   ...settings().operations,
   nodeEnv: settings().app.nodeEnv,
@@ -105,6 +143,7 @@ export type AppConfig = ConfigType<typeof appConfig>;
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;
 export type AuthConfig = ConfigType<typeof authConfig>;
 export type MessagesConfig = ConfigType<typeof messagesConfig>;
+export type AttachmentsConfig = ConfigType<typeof attachmentsConfig>;
 export type OperationsConfig = ConfigType<typeof operationsConfig>;
 
 /**

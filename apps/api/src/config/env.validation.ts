@@ -145,6 +145,75 @@ export class EnvironmentVariables {
   @Min(1000)
   @Max(120000)
   SHUTDOWN_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @EmptyIsUnset()
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  MAX_UPLOAD_MB?: number;
+
+  @IsOptional()
+  @EmptyIsUnset()
+  @IsInt()
+  @Min(1)
+  UPLOAD_RATE?: number;
+
+  @IsOptional()
+  @EmptyIsUnset()
+  @IsInt()
+  @Min(1)
+  UPLOAD_QUOTA_MB?: number;
+
+  @IsOptional()
+  @Matches(DURATION_PATTERN, {
+    message: 'ATTACHMENT_URL_TTL must be a number of seconds or a duration like 30m, 12h, 7d',
+  })
+  ATTACHMENT_URL_TTL?: string;
+
+  @IsOptional()
+  @EmptyIsUnset()
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  ATTACHMENT_SWEEP_INTERVAL_MS?: number;
+
+  /** Empty counts as unset (derived from JWT_SECRET). */
+  @ValidateIf((env: EnvironmentVariables) => !!env.ATTACHMENT_URL_SECRET)
+  @IsString()
+  @MinLength(32, { message: 'ATTACHMENT_URL_SECRET must be at least 32 characters' })
+  ATTACHMENT_URL_SECRET?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => !!env.ATTACHMENT_URL_SECRET_PREVIOUS)
+  @IsString()
+  @MinLength(32, { message: 'ATTACHMENT_URL_SECRET_PREVIOUS must be at least 32 characters' })
+  ATTACHMENT_URL_SECRET_PREVIOUS?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_BUCKET?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => !!env.S3_ENDPOINT)
+  @Matches(/^https?:\/\/.+/, { message: 'S3_ENDPOINT must be an http(s):// URL' })
+  S3_ENDPOINT?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_REGION?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => !!env.S3_BUCKET || !!env.S3_ACCESS_KEY_ID)
+  @IsString({ message: 'S3_ACCESS_KEY_ID is required with S3_BUCKET' })
+  @MinLength(1, { message: 'S3_ACCESS_KEY_ID is required with S3_BUCKET' })
+  S3_ACCESS_KEY_ID?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => !!env.S3_BUCKET || !!env.S3_SECRET_ACCESS_KEY)
+  @IsString({ message: 'S3_SECRET_ACCESS_KEY is required with S3_BUCKET' })
+  @MinLength(1, { message: 'S3_SECRET_ACCESS_KEY is required with S3_BUCKET' })
+  S3_SECRET_ACCESS_KEY?: string;
+
+  @IsOptional()
+  @IsIn(['true', 'false', ''], { message: 'S3_FORCE_PATH_STYLE must be true or false' })
+  S3_FORCE_PATH_STYLE?: string;
 }
 
 /** The environment, checked and converted (numbers are numbers); throws naming every bad value. */

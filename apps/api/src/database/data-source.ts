@@ -9,6 +9,7 @@ import { MessagesThatChange1733000000000 } from './migrations/1733000000000-mess
 import { OrganizationSize1733100000000 } from './migrations/1733100000000-organization-size';
 import { MessageSearch1733400000000 } from './migrations/1733400000000-message-search';
 import { GroupChats1733500000000 } from './migrations/1733500000000-group-chats';
+import { Attachments1733600000000 } from './migrations/1733600000000-attachments';
 
 export const entities = [UserEntity, SessionEntity, ChatEntity, ChatMemberEntity, MessageEntity];
 export const migrations = [
@@ -17,6 +18,7 @@ export const migrations = [
   OrganizationSize1733100000000,
   MessageSearch1733400000000,
   GroupChats1733500000000,
+  Attachments1733600000000,
 ];
 
 /** The one set of TypeORM options, used by the app and by the migration CLI. */

@@ -61,7 +61,8 @@ export const EDIT = `WITH ${LOCK}, m AS (
 
 /**
  * The sender's (or, in a group, anyone's when the caller is its owner or an admin), not a
- * system message, not deleted yet: content '' and its reactions gone.
+ * system message, not deleted yet: content '' and its reactions gone, its attachments
+ * discarded (their files are removed once this commits: AttachmentsModule, the sweep).
  */
 export const DELETE = `WITH ${LOCK}, m AS (
     UPDATE messages m SET content = '', deleted_at = now(), version = nextval('message_versions')
@@ -72,6 +73,8 @@ export const DELETE = `WITH ${LOCK}, m AS (
     RETURNING m.id, m.version
   ), cleared AS (
     DELETE FROM message_reactions r USING m WHERE r.message_id = m.id
+  ), discarded AS (
+    UPDATE attachments a SET discarded_at = now() FROM m WHERE a.message_id = m.id
   ), ${REPLIES}, ${FINISH}`;
 
 /** $4 emoji: set, unless set already or it would be the user's 21st on the message. */

@@ -5,7 +5,7 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { isDatabaseUnavailable } from '../common/error-mapping';
 import { messagesConfig, type MessagesConfig } from '../config/configuration';
-import { isoTimestamp, type MessageRow } from './message.mapper';
+import { ATTACHMENTS_OF, isoTimestamp, type MessageRow } from './message.mapper';
 
 export interface NewMessage {
   chatId: string;
@@ -16,6 +16,11 @@ export interface NewMessage {
   content: string;
   /** A message of the same chat, not deleted; else the message is not stored. */
   replyToId?: string | undefined;
+  /**
+   * Uploads of the sender's to this chat that no message uses; linked to this one in its
+   * INSERT's statement, else the message is not stored.
+   */
+  attachmentIds?: readonly string[] | undefined;
 }
 
 /** What the INSERT returns: the new row, without what only reads join (names, reply, reactions). */
@@ -29,6 +34,7 @@ type StoredRow = Pick<
   | 'created_at'
   | 'version'
   | 'reply_to_id'
+  | 'attachments'
 >;
 
 /** A batch's answer from the database: `deliver` resolves its callers. */
@@ -72,13 +78,27 @@ const MAX_BATCH = 500;
  * Membership of a group, where members leave, is read the same way (`grp`, FOR SHARE after
  * the chat lock): a sender removed by the transaction this one waited for is found deleted and
  * the row left out (docs/architecture.md, "Groups"). `All` and direct chats never lose members.
+ * A message's attachments (`att`) must all be `free` (the sender's uploads to that chat, no
+ * message's yet: locked FOR UPDATE after the chat lock, so re-read as committed) and each is
+ * `claimed` by the first message of the batch that names it; a message short of any is left
+ * out, so a message never exists without its files. `linked` binds them to the stored message.
  * `touched` then raises each chat's `version` to its greatest new message's.
  */
 const INSERT = `WITH locked AS (
     SELECT id FROM chats WHERE id = ANY($6::text[]) ORDER BY id FOR UPDATE
   ), input AS (
-    SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[])
-      WITH ORDINALITY AS t(chat_id, sender_id, client_id, content, reply_to_id, ord)
+    SELECT t.*, COALESCE(string_to_array(t.att_list, ',')::uuid[], '{}') AS att
+      FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $7::text[])
+      WITH ORDINALITY AS t(chat_id, sender_id, client_id, content, reply_to_id, att_list, ord)
+  ), free AS (
+    SELECT a.id, a.chat_id, a.uploader_id FROM attachments a
+     WHERE a.id = ANY($8::uuid[]) AND a.chat_id = ANY(ARRAY(SELECT id FROM locked))
+       AND a.message_id IS NULL AND a.discarded_at IS NULL
+       FOR UPDATE OF a
+  ), claimed AS (
+    SELECT DISTINCT ON (f.id) f.id, i.ord FROM free f
+      JOIN input i ON f.id = ANY(i.att) AND f.chat_id = i.chat_id AND f.uploader_id = i.sender_id
+     ORDER BY f.id, i.ord
   ), m AS (
     INSERT INTO messages (chat_id, sender_id, client_id, content, reply_to_id)
     SELECT i.chat_id, i.sender_id, i.client_id, i.content, i.reply_to_id
@@ -99,6 +119,7 @@ const INSERT = `WITH locked AS (
      WHERE (i.reply_to_id IS NULL OR r.id IS NOT NULL)
        AND (grp.ok OR (i.chat_id NOT LIKE 'g:%' AND EXISTS (
              SELECT 1 FROM chat_members cm WHERE cm.chat_id = i.chat_id AND cm.user_id = i.sender_id)))
+       AND cardinality(i.att) = (SELECT count(*) FROM claimed c WHERE c.ord = i.ord)
      ORDER BY i.ord
     ON CONFLICT (sender_id, client_id) DO NOTHING
     RETURNING *
@@ -107,11 +128,19 @@ const INSERT = `WITH locked AS (
       FROM locked LEFT JOIN (SELECT chat_id, max(version) AS version FROM m GROUP BY chat_id) v
            ON v.chat_id = locked.id
      WHERE c.id = locked.id
+  ), sent AS (
+    SELECT m.*, (SELECT i.att FROM input i WHERE i.sender_id = m.sender_id
+                  AND i.client_id = m.client_id ORDER BY i.ord LIMIT 1) AS att
+      FROM m
+  ), linked AS (
+    UPDATE attachments a SET message_id = sent.id, position = array_position(sent.att, a.id)
+      FROM sent WHERE a.id = ANY(sent.att)
   )
   SELECT m.id::text AS id, m.chat_id, m.sender_id, m.client_id, m.content,
          ${isoTimestamp('m.created_at')} AS created_at, m.version::text AS version,
-         m.reply_to_id::text AS reply_to_id
-    FROM m ORDER BY m.id`;
+         m.reply_to_id::text AS reply_to_id,
+         ${ATTACHMENTS_OF('a.id = ANY(m.att)', 'array_position(m.att, a.id)')} AS attachments
+    FROM sent m ORDER BY m.id`;
 
 /**
  * Writes messages in group commits: the first message goes to the database at once, and the
@@ -262,6 +291,8 @@ export class MessageWriter {
       messages.map((m) => m.content),
       messages.map((m) => m.replyToId ?? null),
       [...new Set(messages.map((m) => m.chatId))].sort(),
+      messages.map((m) => m.attachmentIds?.join(',') ?? ''),
+      messages.flatMap((m) => m.attachmentIds ?? []),
     ];
     try {
       // A named statement: parsed and planned once per connection, not once per batch.

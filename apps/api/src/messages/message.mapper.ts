@@ -1,4 +1,5 @@
 import { LIMITS, type Message, type Reaction, type SystemEvent } from '@chat/shared-types';
+import { attachmentUrls, type AttachmentRecord } from '../attachments/attachment-urls';
 
 /** A messages row joined with its sender's name, as the SQL in this module selects it. */
 export interface MessageRow {
@@ -21,6 +22,8 @@ export interface MessageRow {
   reply_sender_name: string | null;
   reply_excerpt: string | null;
   reply_deleted: boolean | null;
+  /** JSON from the attachments subquery (ATTACHMENTS), null when there are none. */
+  attachments: AttachmentRecord[] | null;
   /** A group's system message (its SystemEvent, as jsonb); null for what people wrote. */
   system: SystemEvent | null;
 }
@@ -39,6 +42,18 @@ const REACTIONS = `(SELECT json_agg(json_build_object('emoji', e.emoji, 'count',
                            min(ord) AS first
                       FROM message_reactions WHERE message_id = m.id GROUP BY emoji) e)`;
 
+/**
+ * A message's attachments as JSON, in the order its sender named them; none once it is
+ * deleted (its files are being removed).
+ */
+export const ATTACHMENTS_OF = (where: string, order: string) =>
+  `(SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'size', a.size, 'mime', a.mime,
+                    'kind', a.kind, 'width', a.width, 'height', a.height,
+                    'thumb', a.thumbnail_size IS NOT NULL) ORDER BY ${order})
+      FROM attachments a WHERE ${where})`;
+
+const ATTACHMENTS = ATTACHMENTS_OF('a.message_id = m.id AND a.discarded_at IS NULL', 'a.position');
+
 /** What every read of messages selects from: the row `m`, its sender `u`, its reply `r`. */
 export const MESSAGE_FROM = `messages m JOIN users u ON u.id = m.sender_id
   LEFT JOIN messages r ON r.id = m.reply_to_id LEFT JOIN users ru ON ru.id = r.sender_id`;
@@ -49,7 +64,7 @@ export const MESSAGE_COLUMNS = `m.id::text AS id, m.chat_id, m.sender_id, u.full
   m.deleted_at IS NOT NULL AS deleted, ${REACTIONS} AS reactions,
   m.reply_to_id::text AS reply_to_id, r.sender_id AS reply_sender_id,
   ru.full_name AS reply_sender_name, left(r.content, ${LIMITS.excerptMax}) AS reply_excerpt,
-  r.deleted_at IS NOT NULL AS reply_deleted, m.system`;
+  r.deleted_at IS NOT NULL AS reply_deleted, ${ATTACHMENTS} AS attachments, m.system`;
 
 export function toMessage(row: MessageRow): Message {
   return {
@@ -75,6 +90,7 @@ export function toMessage(row: MessageRow): Message {
     reactions: row.reactions ?? [],
     version: row.version,
     system: row.system ?? null,
-    attachments: [],
+    // Signed afresh for every Message returned (AttachmentUrls).
+    attachments: row.attachments?.map((a) => attachmentUrls().toAttachment(a)) ?? [],
   };
 }

@@ -58,6 +58,7 @@ export class MessagesService {
       clientId: dto.clientId,
       content: dto.content,
       replyToId: dto.replyToId,
+      attachmentIds: dto.attachmentIds,
     });
     if (row) {
       // A reply is read back for its MessageRef (the sender's name and the excerpt).
@@ -269,9 +270,17 @@ export class MessagesService {
     );
     const row = rows[0];
     if (!row) {
-      if (!dto.replyToId) throw forbiddenChat();
+      const attachments = (dto.attachmentIds?.length ?? 0) > 0;
+      if (!dto.replyToId && !attachments) throw forbiddenChat();
       await this.chats.assertMember(senderId, chatId);
-      throw new AppError('invalid', 'replyToId must be a message of this chat, not deleted');
+      throw new AppError(
+        'invalid',
+        dto.replyToId && !attachments
+          ? 'replyToId must be a message of this chat, not deleted'
+          : attachments && !dto.replyToId
+            ? 'attachmentIds must be your uploads to this chat that no other message uses'
+            : 'replyToId must be a live message of this chat and attachmentIds your unused uploads to it',
+      );
     }
     if (row.chat_id !== chatId) {
       await this.chats.assertMember(senderId, chatId);

@@ -48,13 +48,11 @@ async function overRest(payload: Record<string, unknown>): Promise<Verdict> {
   } catch (error) {
     return refusal(error, ['chatId']);
   }
-  const { content, clientId, replyToId } = dto;
-  return {
-    accepted:
-      replyToId === undefined
-        ? { chatId, content, clientId }
-        : { chatId, content, clientId, replyToId },
-  };
+  const { content, clientId, replyToId, attachmentIds } = dto;
+  const accepted: SendMessageRequest = { chatId, content, clientId };
+  if (replyToId !== undefined) accepted.replyToId = replyToId;
+  if (attachmentIds !== undefined) accepted.attachmentIds = attachmentIds;
+  return { accepted };
 }
 
 /** `message:send` as the gateway runs it: the hand-written fast path. */
@@ -127,6 +125,29 @@ const TABLE: [string, Record<string, unknown>, string[]][] = [
   ['a replyToId that is not a message id', ok({ replyToId: 'abc' }), ['replyToId']],
   ['a replyToId of 0', ok({ replyToId: '0' }), ['replyToId']],
   ['a numeric replyToId', ok({ replyToId: 42 }), ['replyToId']],
+  ['one attachment', ok({ attachmentIds: [randomUUID()] }), []],
+  ['no attachments', ok({ attachmentIds: [] }), []],
+  ['empty content with an attachment', ok({ content: '', attachmentIds: [randomUUID()] }), []],
+  ['white space with an attachment', ok({ content: ' \n ', attachmentIds: [randomUUID()] }), []],
+  ['empty content and no attachments', ok({ content: '', attachmentIds: [] }), ['content']],
+  [
+    `${LIMITS.attachmentsMax} attachments`,
+    ok({ attachmentIds: Array.from({ length: LIMITS.attachmentsMax }, () => randomUUID()) }),
+    [],
+  ],
+  [
+    `${LIMITS.attachmentsMax + 1} attachments`,
+    ok({ attachmentIds: Array.from({ length: LIMITS.attachmentsMax + 1 }, () => randomUUID()) }),
+    ['attachmentIds'],
+  ],
+  ['the same attachment twice', ok({ attachmentIds: [clientId, clientId] }), ['attachmentIds']],
+  ['an attachment id that is not a UUID', ok({ attachmentIds: ['x'] }), ['attachmentIds']],
+  ['attachmentIds that is not a list', ok({ attachmentIds: clientId }), ['attachmentIds']],
+  [
+    `${contentMax + 1} characters with an attachment`,
+    ok({ content: 'x'.repeat(contentMax + 1), attachmentIds: [randomUUID()] }),
+    ['content'],
+  ],
 ];
 
 describe('message:send over REST and over the socket', () => {

@@ -37,6 +37,8 @@ export const LIMITS = {
   /** `changes` page size. */
   changesDefault: 100,
   changesMax: 500,
+  /** `attachmentIds` of one message. */
+  attachmentsMax: 10,
   /** A group's title: 1-64 characters after trimming. */
   groupTitleMax: 64,
   /** Members of a group, its owner included (the server's MAX_GROUP_MEMBERS default). */
@@ -97,6 +99,15 @@ export function isMessageContent(value: unknown): value is string {
 }
 
 /**
+ * The `content` of a message being sent: as isMessageContent, except that a message with
+ * attachments may have none ('' or white space, stored as '').
+ */
+export function isSendContent(value: unknown, withAttachments: boolean): value is string {
+  if (!withAttachments) return isMessageContent(value);
+  return typeof value === 'string' && isText(value.trim(), 0, LIMITS.contentMax);
+}
+
+/**
  * A UUID, as class-validator's @IsUUID('all') accepts it: versions 1-8 with the RFC 9562
  * variant, the nil and the max UUID, in either case.
  */
@@ -106,6 +117,21 @@ export const UUID_PATTERN =
 /** A message's `clientId`: a UUID the sender generated. */
 export function isClientId(value: unknown): value is string {
   return typeof value === 'string' && UUID_PATTERN.test(value);
+}
+
+/** `attachmentIds`: 0-10 distinct attachment ids (UUIDs). */
+export function isAttachmentIds(value: unknown): value is string[] {
+  return (
+    Array.isArray(value) &&
+    value.length <= LIMITS.attachmentsMax &&
+    value.every((id) => typeof id === 'string' && UUID_PATTERN.test(id)) &&
+    new Set(value.map((id: string) => id.toLowerCase())).size === value.length
+  );
+}
+
+/** Whether a send payload names attachments: its content may then be empty. */
+export function namesAttachments(attachmentIds: unknown): boolean {
+  return Array.isArray(attachmentIds) && attachmentIds.length > 0;
 }
 
 export const GLOBAL_CHAT_ID = 'all';

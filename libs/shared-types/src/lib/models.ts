@@ -50,7 +50,7 @@ export interface Message {
   version: string;
   /** A group event (see Groups); null for what people wrote (always null until groups exist). */
   system: SystemEvent | null;
-  /** Always [] until attachments exist. */
+  /** The files sent with the message, in the order `attachmentIds` named them; [] if deleted. */
   attachments: Attachment[];
 }
 

@@ -22,11 +22,17 @@ export interface HistoryPage {
 
 /** POST /api/chats/:id/messages: 201 Message, 200 when clientId was already stored. */
 export interface SendMessageBody {
+  /** 1-4000 characters after trimming; may be empty when `attachmentIds` names any. */
   content: string;
   /** A UUID the sender generates per message. */
   clientId: string;
   /** The message this one answers: a message of the same chat, not deleted, else `invalid`. */
   replyToId?: string;
+  /**
+   * 0-10 uploads (POST /api/chats/:id/attachments) of the sender's to this chat that no other
+   * message uses, else `invalid`. They are the message's `attachments`, in this order.
+   */
+  attachmentIds?: string[];
 }
 
 /** PATCH /api/chats/:id/messages/:messageId: 200 Message. Same content rules as sending. */

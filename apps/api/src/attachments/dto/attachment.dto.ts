@@ -1,0 +1,1 @@
+export { AttachmentDto } from '../../messages/dto/message.dto';
