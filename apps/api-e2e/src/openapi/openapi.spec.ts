@@ -21,7 +21,15 @@ const FLOWS = join(__dirname, 'client-flows.ts');
  * document does not have (yet) are only reported.
  */
 const NOT_YET_EXERCISED: Readonly<Record<string, string>> = {
-  // e.g. 'POST /api/chats/{id}/attachments': 'multipart uploads: the flow comes with them',
+  'PATCH /api/chats/{id}':
+    'groups: exercised by chats/groups.spec.ts',
+  'POST /api/chats/{id}/members': 'groups: exercised by chats/groups.spec.ts',
+  'PATCH /api/chats/{id}/members/{userId}': 'groups: exercised by chats/groups.spec.ts',
+  'DELETE /api/chats/{id}/members/{userId}': 'groups: exercised by chats/groups.spec.ts',
+  'POST /api/chats/{id}/attachments':
+    'multipart uploads: exercised by attachments/attachments.spec.ts, not by the generated client',
+  'GET /api/attachments/{attachmentId}/{variant}':
+    'file bytes by a signed URL: exercised by attachments/attachments.spec.ts',
 };
 
 /** Redocly's strictest ruleset, less two rules whose premise this API does not share. */

@@ -45,9 +45,10 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApiRun>
   if (!options.env?.['REDIS_URL']) delete env['REDIS_URL'];
   if (!options.env?.['WEB_DIR']) delete env['WEB_DIR'];
   delete env['DATABASE_URL'];
-  delete env['DATA_DIR'];
+  // A DATA_DIR of the caller's (attachment files to look at) is kept, else the run's own.
+  if (!options.env?.['DATA_DIR']) delete env['DATA_DIR'];
   if (database) env['DATABASE_URL'] = database.url;
-  if (dataDir) env['DATA_DIR'] = dataDir;
+  if (dataDir && !options.env?.['DATA_DIR']) env['DATA_DIR'] = dataDir;
 
   const api = new ApiProcess({ port: Number(env['PORT']), env, name: options.name });
   const cleanUp = async () => {
