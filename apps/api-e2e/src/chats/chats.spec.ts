@@ -47,6 +47,7 @@ function member(user: TestUser): ChatMember {
     fullName: user.fullName,
     online: expect.any(Boolean),
     lastReadId: null,
+    role: 'member',
   };
 }
 

@@ -53,6 +53,7 @@ describe('GET /api/chats/:id/members', () => {
       fullName: `${tag} Zulu`,
       online: false,
       lastReadId: null,
+      role: 'member',
     });
   });
 
