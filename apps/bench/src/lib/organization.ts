@@ -419,9 +419,11 @@ SELECT c.id, cm.last_read_id,
           SELECT 1 FROM messages m
            WHERE m.chat_id = c.id AND m.id > COALESCE(cm.last_read_id, 0)
              AND m.sender_id <> $1 AND m.deleted_at IS NULL
+           ORDER BY m.chat_id, m.id
            LIMIT 1000) unread) AS unread_count,
        COALESCE(n.member_count, 0) AS member_count,
-       (SELECT m.id FROM messages m WHERE m.chat_id = c.id ORDER BY m.id DESC LIMIT 1) AS last_id
+       (SELECT m.id FROM messages m WHERE m.chat_id = c.id
+         ORDER BY m.chat_id DESC, m.id DESC LIMIT 1) AS last_id
   FROM chat_members cm
   JOIN chats c ON c.id = cm.chat_id
   LEFT JOIN chat_member_counts n ON n.chat_id = c.id
