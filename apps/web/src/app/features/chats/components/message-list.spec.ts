@@ -162,6 +162,20 @@ describe('MessageList (message actions)', () => {
     expect(removed).toEqual([mine.id]);
   });
 
+  it('shows a message still on its way as text, with no menu, edit field or confirmation', async () => {
+    const pending: ConversationEntry = {
+      ...entryOf({ content: 'typed offline' }, ME),
+      id: null,
+      delivery: 'pending',
+    };
+    await render([pending]);
+
+    expect(element.querySelector('.msg .text')?.textContent).toBe('typed offline');
+    expect(element.querySelector('.edit-field')).toBeNull();
+    expect(element.querySelector('.confirm')).toBeNull();
+    expect(element.querySelector('.menu-btn')).toBeNull();
+  });
+
   it('quotes the message a reply answers, or says it was deleted', async () => {
     const original = entryOf({ content: 'lunch?' });
     const reply = entryOf(

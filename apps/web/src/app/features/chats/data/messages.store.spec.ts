@@ -103,6 +103,16 @@ describe('MessagesStore (history, changes and catch-up)', () => {
     expect(entry?.editedAt).not.toBeNull();
   });
 
+  it('keeps an update that arrives while the first page is loading, if the page is older', async () => {
+    const hello = message(DM_BOB, BOB, { content: 'helo' });
+    const opened = store.open(DM_BOB);
+    ctx.socket.push('message:updated', edited(hello, 'hello', '950'));
+    answer({ messages: [hello], hasMore: false });
+    await opened;
+
+    expect(shown()).toEqual(['hello']);
+  });
+
   it('catches up exactly the chats whose version moved, page by page until hasMore is false', async () => {
     const toBob = message(DM_BOB, ME, { content: 'to Bob' });
     const toCarol = message(DM_CAROL, CAROL, { content: 'from Carol' });

@@ -108,6 +108,8 @@ export class MessagesStore {
   private readonly heldBack = new Map<string, Message[]>();
   /** Chats catching up now, and whether another round was asked for meanwhile. */
   private readonly catchingUp = new Map<string, boolean>();
+  /** Updates that arrived while a chat's page was loading: applied to the page once it is in. */
+  private readonly early = new Map<string, Message[]>();
 
   constructor() {
     this.socket
@@ -164,6 +166,7 @@ export class MessagesStore {
         syncedUpTo: page.messages.at(-1)?.id ?? null,
         version: newestVersion(page.messages) ?? '0',
       });
+      this.applyEarly(chatId);
     } catch (error) {
       this.patch(chatId, { status: 'error', error: describeHttpError(error).message });
     }
@@ -193,6 +196,7 @@ export class MessagesStore {
         version: newestVersion(page.messages) ?? '0',
       });
       this.settleOwn(page.messages);
+      this.applyEarly(chatId);
     } catch (error) {
       this.patch(chatId, { status: 'error', error: describeHttpError(error).message });
     }
@@ -363,6 +367,12 @@ export class MessagesStore {
     return ack.data;
   }
 
+  private applyEarly(chatId: string): void {
+    const early = this.early.get(chatId);
+    this.early.delete(chatId);
+    if (early) this.applyChanged(chatId, early);
+  }
+
   /** Drops what is held of a chat and loads its newest page again. */
   private async restart(chatId: string): Promise<void> {
     this.heldBack.delete(chatId);
@@ -381,7 +391,13 @@ export class MessagesStore {
    */
   private applyChanged(chatId: string, messages: readonly Message[]): void {
     const current = this.history(chatId);
-    if (!current || current.status !== 'ready' || messages.length === 0) return;
+    if (!current || messages.length === 0) return;
+    if (current.status === 'loading') {
+      // The page on its way may predate these; they are applied to it when it arrives.
+      this.early.set(chatId, [...(this.early.get(chatId) ?? []), ...messages]);
+      return;
+    }
+    if (current.status !== 'ready') return;
     const held = new Set(current.messages.map((message) => message.id));
     const oldest = current.messages[0]?.id;
     const newest = current.messages.at(-1)?.id;
