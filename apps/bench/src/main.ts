@@ -33,9 +33,10 @@ import {
 import { round } from './lib/stats';
 import { runW6 } from './lib/organization';
 import { runW7 } from './lib/w7';
+import { runW8, UPLOADS_FULL, UPLOADS_SMOKE } from './lib/uploads';
 import { PASSWORD, runW1, runW2, runW3, runW4, runW5 } from './lib/workloads';
 
-const WORKLOADS = ['w5', 'w1', 'w2', 'w3', 'w4', 'w6', 'w7'] as const;
+const WORKLOADS = ['w5', 'w1', 'w2', 'w3', 'w4', 'w6', 'w7', 'w8'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 interface Options {
@@ -50,8 +51,9 @@ interface Options {
 const USAGE = `npm run bench [-- options]   (nx run bench:run; apps/bench/bench.sh)
   --smoke            every workload for a second or two at small sizes; writes
                      dist/bench/benchmarks-smoke.{md,json} instead of docs/benchmarks.{md,json}
-  --only=w1,w3       only these workloads (w1..w7; memory comes with w5; w6 runs an API of its own;
-                     w7 seeds its search corpus last, on top of the others' rows)
+  --only=w1,w3       only these workloads (w1..w8; memory comes with w5; w6 runs an API of its own;
+                     w7 seeds its search corpus last, on top of the others' rows; w8 uploads
+                     attachments to an API of its own)
   --out=FILE.md      where to write the report (default docs/benchmarks.md)
   --json=FILE.json   where to write the figures (default docs/benchmarks.json)
   --render=FILE.json rewrite the report of a saved run (to --out, default next to the JSON)
@@ -348,6 +350,7 @@ async function main(): Promise<void> {
       runW6(bench.scale.w6, bench.generator, (step) => cleanups.push(step)),
     );
     const w7 = await run('w7', runW7);
+    const w8 = await run('w8', () => runW8(options.smoke ? UPLOADS_SMOKE : UPLOADS_FULL));
 
     const settings = await db.query<{ name: string; setting: string; unit: string | null }>(
       `SELECT name, setting, unit FROM pg_settings
@@ -396,6 +399,7 @@ async function main(): Promise<void> {
       w5,
       w6,
       w7,
+      w8,
       rows: [],
     };
     results.rows = summaryRows(results);

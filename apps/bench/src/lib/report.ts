@@ -4,6 +4,7 @@ import type { CpuUse } from './proc';
 import type { BenchResults, Measured, Row, Target } from './results';
 import { organizationRows, organizationSection } from './organization-report';
 import { searchRows, searchSection } from './w7-report';
+import { uploadRows, uploadSection } from './uploads-report';
 import type { Summary } from './stats';
 import type { W1ChangesResult } from './protocol';
 
@@ -259,6 +260,7 @@ export function summaryRows(r: BenchResults): Row[] {
   }
   if (r.w6) rows.push(...organizationRows(r.w6));
   if (r.w7) rows.push(...searchRows(r.w7));
+  if (r.w8) rows.push(...uploadRows(r.w8));
   return rows;
 }
 
@@ -751,6 +753,7 @@ export function renderMarkdown(r: BenchResults): string {
 
   if (r.w6) out.push(...organizationSection(r.w6));
   if (r.w7) out.push(...searchSection(r.w7));
+  if (r.w8) out.push(...uploadSection(r.w8));
 
   out.push(
     '## API CPU profiles',

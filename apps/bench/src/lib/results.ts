@@ -1,4 +1,5 @@
 import type { W6Result } from './organization';
+import type { UploadResults } from './uploads';
 import type { ProfileSummary } from './profile';
 import type { CpuUse } from './proc';
 import type { Summary } from './stats';
@@ -162,5 +163,7 @@ export interface BenchResults {
   w7?: W7Results;
   /** W6 organization: on an API and a database of its own. */
   w6?: W6Result;
+  /** W8 attachment uploads: on an API of its own. */
+  w8?: UploadResults;
   rows: Row[];
 }
