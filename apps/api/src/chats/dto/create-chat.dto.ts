@@ -1,4 +1,9 @@
-import { LIMITS, type CreateChatRequest, type CreateGroupRequest } from '@chat/shared-types';
+import {
+  LIMITS,
+  NO_NUL_PATTERN,
+  type CreateChatRequest,
+  type CreateGroupRequest,
+} from '@chat/shared-types';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -37,7 +42,7 @@ export class CreateChatDto implements Body {
   @MaxLength(LIMITS.groupTitleMax, {
     message: `title must be 1-${LIMITS.groupTitleMax} characters`,
   })
-  @Matches(/^[^\u0000]*$/, { message: 'title must not contain NUL' })
+  @Matches(NO_NUL_PATTERN, { message: 'title must not contain NUL' })
   title?: string;
 
   /** A new group's other members: 1-999 user ids (duplicates ignored) */

@@ -1,5 +1,6 @@
 import {
   LIMITS,
+  NO_NUL_PATTERN,
   type AddMembersRequest,
   type CreateGroupRequest,
   type RenameChatRequest,
@@ -34,7 +35,7 @@ export class GroupTitleDto implements RenameChatRequest {
   @MaxLength(LIMITS.groupTitleMax, {
     message: `title must be 1-${LIMITS.groupTitleMax} characters`,
   })
-  @Matches(/^[^\u0000]*$/, { message: 'title must not contain NUL' })
+  @Matches(NO_NUL_PATTERN, { message: 'title must not contain NUL' })
   title!: string;
 }
 
