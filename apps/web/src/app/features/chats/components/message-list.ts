@@ -169,7 +169,8 @@ export class MessageList {
         startsGroup,
         time: clockTime(entry.createdAt),
         receipt,
-        actionable: entry.delivery === 'stored' && entry.id !== null && !entry.deleted,
+        actionable:
+          entry.delivery === 'stored' && entry.id !== null && !entry.deleted && !entry.system,
         reactions: entry.reactions.map((reaction) => ({
           emoji: reaction.emoji,
           count: reaction.count,

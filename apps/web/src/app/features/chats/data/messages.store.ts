@@ -62,6 +62,8 @@ export interface ConversationEntry {
   editedAt: string | null;
   deleted: boolean;
   reactions: readonly Reaction[];
+  /** A group event: nobody's words, so no edits, deletions or reactions. */
+  system: Message['system'];
 }
 
 /** What a message action (edit, delete, react) came to: null when it went through. */
@@ -473,6 +475,7 @@ export class MessagesStore {
       editedAt: null,
       deleted: false,
       reactions: [],
+      system: null,
     };
   }
 }
