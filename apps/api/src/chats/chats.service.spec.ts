@@ -55,7 +55,10 @@ describe('ChatsService', () => {
   it('reads a peer id in any case as the same user, and the same chat', async () => {
     const ann = await t.register('Ann');
     const bob = await t.register('Bob');
-    const dto = (peerId: string) => plainToInstance(CreateChatDto, { peerId });
+    // The DTO lower-cases the id; a direct chat's body always has one (peerId is optional for groups).
+    const dto = (peerId: string) => ({
+      peerId: plainToInstance(CreateChatDto, { peerId }).peerId ?? '',
+    });
     const first = await chats.createDirect(ann.user.id, dto(bob.user.id.toUpperCase()).peerId);
     const again = await chats.createDirect(ann.user.id, dto(bob.user.id).peerId);
     expect(first.chat.id).toBe(directChatId(ann.user.id, bob.user.id));
