@@ -280,6 +280,14 @@ describe('messages in a group', () => {
       status: 200,
       deleted: true,
     });
+    // Deleting twice answers the tombstone unchanged, for a moderator too.
+    const again = await api()
+      .delete(`${chatPath(chat.id)}/messages/${mine.id}`)
+      .set(bearer(admin.token));
+    expect({ status: again.status, body: again.body as unknown }).toEqual({
+      status: 200,
+      body: tomb.body as unknown,
+    });
   });
 });
 

@@ -155,10 +155,12 @@ export class MessagesService {
     if (!isMessageId(messageId)) throw notFound();
     const message = await this.byId(chatId, messageId);
     if (change.kind === 'edit' || change.kind === 'delete') {
-      if (message.senderId !== userId) {
+      if (message.system) throw new AppError('forbidden', 'A system message cannot change');
+      // A group's owner and admins delete anyone's message (a repeat answers the tombstone).
+      const moderates = change.kind === 'delete' && (await this.moderates(userId, chatId));
+      if (message.senderId !== userId && !moderates) {
         throw new AppError('forbidden', `Only its sender may ${change.kind} a message`);
       }
-      if (message.system) throw new AppError('forbidden', 'A system message cannot change');
       if (change.kind === 'edit' && message.deleted) {
         throw new AppError('forbidden', 'A deleted message cannot be edited');
       }
@@ -179,6 +181,15 @@ export class MessagesService {
       );
     }
     return message;
+  }
+
+  /** Whether the user is the owner or an admin of the chat (a group: roles exist nowhere else). */
+  private async moderates(userId: string, chatId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2 AND role IN ('owner', 'admin')`,
+      [chatId, userId],
+    );
+    return rows.length > 0;
   }
 
   /** A message of the chat as it is now, or not_found. */
