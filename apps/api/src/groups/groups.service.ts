@@ -85,8 +85,9 @@ export class GroupsService {
           name,
         ]);
         await client.query(
-          `INSERT INTO chat_members (chat_id, user_id, role)
-           SELECT $1, u, CASE WHEN u = $2 THEN 'owner' ELSE 'member' END
+          `INSERT INTO chat_members (chat_id, user_id, role, joined_at)
+           SELECT $1, u, CASE WHEN u = $2 THEN 'owner' ELSE 'member' END,
+                  now() + (ord - 1) * interval '1 microsecond'
              FROM unnest($3::uuid[]) WITH ORDINALITY AS t(u, ord) ORDER BY ord`,
           [chatId, actorId, [actorId, ...others]],
         );
@@ -130,8 +131,9 @@ export class GroupsService {
       if (fresh.length === 0) return null;
       this.assertSize(g.roles.size + fresh.length);
       await g.client.query(
-        `INSERT INTO chat_members (chat_id, user_id, role, last_read_id)
-         SELECT $1, u, 'member', (SELECT max(id) FROM messages WHERE chat_id = $1)
+        `INSERT INTO chat_members (chat_id, user_id, role, last_read_id, joined_at)
+         SELECT $1, u, 'member', (SELECT max(id) FROM messages WHERE chat_id = $1),
+                now() + (ord - 1) * interval '1 microsecond'
            FROM unnest($2::uuid[]) WITH ORDINALITY AS t(u, ord) ORDER BY ord`,
         [chatId, fresh],
       );
@@ -354,7 +356,10 @@ function requireRole(g: Locked, roles: ChatRole[], what: string): void {
   }
 }
 
-/** The admin who joined earliest, else the member who joined earliest. */
+/**
+ * The admin who joined earliest, else the member who joined earliest. People added together
+ * joined in the order they were named (joined_at one microsecond apart).
+ */
 function successor(roles: Map<string, { role: ChatRole; joinedAt: string }>): string {
   const order = [...roles].sort(
     ([a, x], [b, y]) =>
