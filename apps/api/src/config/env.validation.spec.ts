@@ -72,7 +72,12 @@ describe('validateEnv', () => {
       failedLoginLimit: 10,
       registrationLimit: 30,
     });
-    expect(messages).toEqual({ ratePerSecond: 10, burst: 60, writeLanes: 1 });
+    expect(messages).toEqual({
+      ratePerSecond: 10,
+      burst: 60,
+      writeLanes: 1,
+      maxGroupMembers: 1000,
+    });
   });
 
   it('turns every variable into its typed setting', () => {
@@ -93,6 +98,7 @@ describe('validateEnv', () => {
         MESSAGE_RATE: '3',
         MESSAGE_BURST: '9',
         MESSAGE_WRITE_LANES: '4',
+        MAX_GROUP_MEMBERS: '200',
         JWT_SECRET: 's'.repeat(32),
         NODE_ENV: 'production',
       }),
@@ -115,6 +121,6 @@ describe('validateEnv', () => {
       failedLoginLimit: 5,
       registrationLimit: 7,
     });
-    expect(messages).toEqual({ ratePerSecond: 3, burst: 9, writeLanes: 4 });
+    expect(messages).toEqual({ ratePerSecond: 3, burst: 9, writeLanes: 4, maxGroupMembers: 200 });
   });
 });

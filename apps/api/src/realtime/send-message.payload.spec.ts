@@ -25,7 +25,7 @@ describe('parseSendMessage', () => {
     expect(problem({ chatId: 42, content: '   ', clientId: 'nope', senderId: 'x' })).toBe(
       'property senderId should not exist; ' +
         'chatId must be a string of 1-200 characters without NUL; ' +
-        'content must be a string of 1-4000 characters after trimming, without NUL; ' +
+        'content must be 1-4000 characters after trimming, without NUL, or empty with attachmentIds; ' +
         'clientId must be a UUID',
     );
   });
@@ -40,11 +40,11 @@ describe('parseSendMessage', () => {
       { chatId: 'a\u0000b', content: 'hi', clientId },
       'chatId must be a string of 1-200 characters without NUL',
     ],
-    [{ chatId: 'all', content: { length: 2 }, clientId }, 'content must be a string of 1-4000'],
-    [{ chatId: 'all', content: 'x'.repeat(4001), clientId }, 'content must be a string of 1-4000'],
+    [{ chatId: 'all', content: { length: 2 }, clientId }, 'content must be 1-4000'],
+    [{ chatId: 'all', content: 'x'.repeat(4001), clientId }, 'content must be 1-4000'],
     [
       { chatId: 'all', content: 'a\u0000', clientId },
-      'content must be a string of 1-4000 characters after trimming, without NUL',
+      'content must be 1-4000 characters after trimming, without NUL, or empty with attachmentIds',
     ],
     [{ chatId: 'all', content: 'hi' }, 'clientId must be a UUID'],
   ])('refuses %j', (data, message) => {
@@ -56,7 +56,7 @@ describe('parseSendMessage', () => {
       '😀'.repeat(4000),
     );
     expect(problem({ chatId: 'all', content: '𝕏'.repeat(4001), clientId })).toContain(
-      'content must be a string of 1-4000',
+      'content must be 1-4000',
     );
   });
 

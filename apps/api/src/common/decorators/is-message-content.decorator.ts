@@ -18,7 +18,7 @@ export const IsMessageContent = (options?: ValidationOptions) =>
   );
 
 /** What a sent message's `content` must be, after its name, in every `invalid` answer about it. */
-export const SEND_CONTENT_RULE = `must be a string of ${LIMITS.contentMin}-${LIMITS.contentMax} characters after trimming (0-${LIMITS.contentMax} with attachmentIds), without NUL`;
+export const SEND_CONTENT_RULE = `must be ${LIMITS.contentMin}-${LIMITS.contentMax} characters after trimming, without NUL, or empty with attachmentIds`;
 
 /** A sent message's content (isSendContent): may be empty when `attachmentIds` names files. */
 export const IsSendContent = (options?: ValidationOptions) =>

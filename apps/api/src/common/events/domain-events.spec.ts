@@ -9,6 +9,13 @@ const message: Message = {
   content: 'hi',
   clientId: 'c',
   createdAt: new Date(0).toISOString(),
+  replyTo: null,
+  editedAt: null,
+  deleted: false,
+  reactions: [],
+  version: '1',
+  system: null,
+  attachments: [],
 };
 
 describe('DomainEvents', () => {
