@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { GLOBAL_CHAT_ID, type AuthResult, type User } from '@chat/shared-types';
+import { GLOBAL_CHAT_ID, isUuid, type AuthResult, type User } from '@chat/shared-types';
 import * as bcrypt from 'bcrypt';
 import { createHash } from 'node:crypto';
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
@@ -203,7 +203,3 @@ export class AuthService {
 function prehash(password: string): string {
   return createHash('sha256').update(password, 'utf8').digest('base64');
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: unknown): value is string =>
-  typeof value === 'string' && UUID.test(value);

@@ -8,6 +8,7 @@ const TAGS: Readonly<Record<string, string>> = {
   chats: 'The caller’s chats, opening a direct chat, read marks',
   messages: 'History pages, catching up, sending over REST',
   search: 'Finding messages in the caller’s chats',
+  attachments: 'Uploading files to a chat and downloading them by signed URL',
   health: 'Whether this instance and its database answer',
 };
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  LIMITS,
+  isGroupTitle,
+  isUuid,
   type Chat,
   type ChatRole,
   type SystemEvent,
@@ -11,6 +12,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppError, forbiddenChat } from '../common/app-error';
+import { GROUP_TITLE_RULE } from '../common/decorators/is-group-title.decorator';
 import { DomainEvents } from '../common/events/domain-events';
 import { RoomMembership } from '../common/events/room-membership';
 import { messagesConfig, type MessagesConfig } from '../config/configuration';
@@ -22,8 +24,6 @@ import {
   toMessage,
   type MessageRow,
 } from '../messages/message.mapper';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What one change of a group did, once committed: who to tell what. */
 interface Outcome {
@@ -337,16 +337,12 @@ export class GroupsService {
 }
 
 function groupTitle(title: string): string {
-  const name = title.trim();
-  if ([...name].length < 1 || [...name].length > LIMITS.groupTitleMax || name.includes('\u0000')) {
-    throw new AppError('invalid', `title must be 1-${LIMITS.groupTitleMax} characters`);
-  }
-  return name;
+  if (!isGroupTitle(title)) throw new AppError('invalid', `title ${GROUP_TITLE_RULE}`);
+  return title.trim();
 }
 
 function assertUserId(userId: string): string {
-  if (!UUID.test(userId))
-    throw new AppError('not_found', 'That user is not a member of this group');
+  if (!isUuid(userId)) throw new AppError('not_found', 'That user is not a member of this group');
   return userId;
 }
 
@@ -370,7 +366,7 @@ function successor(roles: Map<string, { role: ChatRole; joinedAt: string }>): st
 }
 
 async function assertUsers(client: PoolClient, ids: readonly string[]): Promise<void> {
-  if (ids.some((id) => !UUID.test(id))) throw new AppError('not_found', 'No such user');
+  if (ids.some((id) => !isUuid(id))) throw new AppError('not_found', 'No such user');
   const { rows } = await client.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM users WHERE id = ANY($1::uuid[])`,
     [ids],

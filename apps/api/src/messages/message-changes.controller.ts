@@ -92,9 +92,7 @@ export class MessageChangesController {
     @Param('messageId') messageId: string,
     @Param('emoji') emoji: string,
   ): Promise<MessageDto> {
-    assertEmoji(emoji);
-    await this.limiter.take(user.id);
-    return this.messages.react(user, chatId, messageId, emoji, true);
+    return this.setReaction(user, chatId, messageId, emoji, true);
   }
 
   /** Clears the caller's reaction; clearing one that is not set changes nothing. */
@@ -109,9 +107,19 @@ export class MessageChangesController {
     @Param('messageId') messageId: string,
     @Param('emoji') emoji: string,
   ): Promise<MessageDto> {
+    return this.setReaction(user, chatId, messageId, emoji, false);
+  }
+
+  private async setReaction(
+    user: AuthenticatedUser,
+    chatId: string,
+    messageId: string,
+    emoji: string,
+    on: boolean,
+  ): Promise<MessageDto> {
     assertEmoji(emoji);
     await this.limiter.take(user.id);
-    return this.messages.react(user, chatId, messageId, emoji, false);
+    return this.messages.react(user, chatId, messageId, emoji, on);
   }
 }
 

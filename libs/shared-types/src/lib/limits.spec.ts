@@ -2,6 +2,8 @@ import {
   hasNul,
   isChatId,
   isClientId,
+  isGroupTitle,
+  isUuid,
   isMessageContent,
   isEmoji,
   isMessageId,
@@ -167,5 +169,26 @@ describe('isVersion', () => {
   it('compares numerically, not as text', () => {
     expect(isNewerVersion('10', '9')).toBe(true);
     expect(isNewerVersion('9', '10')).toBe(false);
+  });
+});
+
+describe('isGroupTitle', () => {
+  it('takes 1-64 characters once trimmed, counted as the server counts them', () => {
+    expect(isGroupTitle('  Shift B  ')).toBe(true);
+    expect(isGroupTitle('😀'.repeat(LIMITS.groupTitleMax))).toBe(true);
+    expect(isGroupTitle('😀'.repeat(LIMITS.groupTitleMax + 1))).toBe(false);
+    expect(isGroupTitle('   ')).toBe(false);
+    expect(isGroupTitle('a\u0000b')).toBe(false);
+    expect(isGroupTitle(7)).toBe(false);
+  });
+});
+
+describe('isUuid', () => {
+  it('takes any UUID in the text form PostgreSQL reads, in either case', () => {
+    expect(isUuid('00000000-0000-0000-0000-00000000000a')).toBe(true);
+    expect(isUuid('0B6F3C1E-8A4D-4F6E-9C2B-7D5E1A3F9B80')).toBe(true);
+    expect(isUuid('0b6f3c1e8a4d4f6e9c2b7d5e1a3f9b80')).toBe(false);
+    expect(isUuid("' OR 1=1 --")).toBe(false);
+    expect(isUuid(null)).toBe(false);
   });
 });

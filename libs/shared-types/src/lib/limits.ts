@@ -93,6 +93,18 @@ export function isChatId(value: unknown): value is string {
   return isText(value, LIMITS.chatIdMin, LIMITS.chatIdMax);
 }
 
+/** A group's `title`: 1-64 characters once trimmed (it is stored trimmed), no NUL. */
+export function isGroupTitle(value: unknown): value is string {
+  return typeof value === 'string' && isText(value.trim(), 1, LIMITS.groupTitleMax);
+}
+
+/** Any UUID in the text form PostgreSQL's uuid type reads: the shape of a user or session id. */
+export const ANY_UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && ANY_UUID_PATTERN.test(value);
+}
+
 /** Message `content`: 1-4000 characters once trimmed (it is stored trimmed), no NUL. */
 export function isMessageContent(value: unknown): value is string {
   return typeof value === 'string' && isText(value.trim(), LIMITS.contentMin, LIMITS.contentMax);

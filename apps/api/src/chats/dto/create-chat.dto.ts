@@ -1,22 +1,8 @@
-import {
-  LIMITS,
-  NO_NUL_PATTERN,
-  type CreateChatRequest,
-  type CreateGroupRequest,
-} from '@chat/shared-types';
+import { LIMITS, type CreateChatRequest, type CreateGroupRequest } from '@chat/shared-types';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-  MinLength,
-  ValidateIf,
-} from 'class-validator';
+import { IsGroupTitle } from '../../common/decorators/is-group-title.decorator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID, ValidateIf } from 'class-validator';
 
 type Body = Partial<CreateChatRequest & CreateGroupRequest>;
 
@@ -37,12 +23,7 @@ export class CreateChatDto implements Body {
   @ApiPropertyOptional({ minLength: 1, maxLength: LIMITS.groupTitleMax })
   @ValidateIf((body: Body) => !isDirect(body))
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
-  @IsString({ message: 'title must be a string' })
-  @MinLength(1, { message: `title must be 1-${LIMITS.groupTitleMax} characters` })
-  @MaxLength(LIMITS.groupTitleMax, {
-    message: `title must be 1-${LIMITS.groupTitleMax} characters`,
-  })
-  @Matches(NO_NUL_PATTERN, { message: 'title must not contain NUL' })
+  @IsGroupTitle()
   title?: string;
 
   /** A new group's other members: 1-999 user ids (duplicates ignored) */

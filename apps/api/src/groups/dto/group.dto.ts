@@ -1,6 +1,5 @@
 import {
   LIMITS,
-  NO_NUL_PATTERN,
   type AddMembersRequest,
   type CreateGroupRequest,
   type RenameChatRequest,
@@ -8,17 +7,8 @@ import {
 } from '@chat/shared-types';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+import { IsGroupTitle } from '../../common/decorators/is-group-title.decorator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsUUID } from 'class-validator';
 
 const lower = ({ value }: { value: unknown }) =>
   Array.isArray(value)
@@ -29,13 +19,9 @@ const trimmed = ({ value }: { value: unknown }) =>
 
 export class GroupTitleDto implements RenameChatRequest {
   /** 1-64 characters after trimming */
+  @ApiProperty({ minLength: 1, maxLength: LIMITS.groupTitleMax })
   @Transform(trimmed)
-  @IsString({ message: 'title must be a string' })
-  @MinLength(1, { message: `title must be 1-${LIMITS.groupTitleMax} characters` })
-  @MaxLength(LIMITS.groupTitleMax, {
-    message: `title must be 1-${LIMITS.groupTitleMax} characters`,
-  })
-  @Matches(NO_NUL_PATTERN, { message: 'title must not contain NUL' })
+  @IsGroupTitle()
   title!: string;
 }
 
