@@ -10,6 +10,7 @@ import { OrganizationSize1733100000000 } from './migrations/1733100000000-organi
 import { MessageSearch1733400000000 } from './migrations/1733400000000-message-search';
 import { GroupChats1733500000000 } from './migrations/1733500000000-group-chats';
 import { Attachments1733600000000 } from './migrations/1733600000000-attachments';
+import { ReplyIndex1733700000000 } from './migrations/1733700000000-reply-index';
 
 export const entities = [UserEntity, SessionEntity, ChatEntity, ChatMemberEntity, MessageEntity];
 export const migrations = [
@@ -19,6 +20,7 @@ export const migrations = [
   MessageSearch1733400000000,
   GroupChats1733500000000,
   Attachments1733600000000,
+  ReplyIndex1733700000000,
 ];
 
 /** The one set of TypeORM options, used by the app and by the migration CLI. */

@@ -152,7 +152,7 @@ describe('Messages that change', () => {
         if (waited > 5_000) throw new Error('the reply never waited for the chat');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      await other.query(DELETE, [chatId, target.id, a.user.id]);
+      await other.query(DELETE.text, [chatId, target.id, a.user.id]);
       await other.commitTransaction();
       expect(await reply).toBe('invalid');
     } finally {

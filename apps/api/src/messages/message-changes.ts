@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { ClientBase } from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { LIMITS } from '@chat/shared-types';
 import { AppError } from '../common/app-error';
@@ -31,6 +31,19 @@ const LOCK = `locked AS (SELECT id, version FROM chats WHERE id = $1 FOR UPDATE)
       FROM (SELECT id, version = (SELECT COALESCE(max(version), 0) FROM messages
                                    WHERE chat_id = $1) AS fresh
               FROM locked) l)`;
+/**
+ * A statement with a name: parsed and planned once per connection (a change runs often, and
+ * planning these CTEs costs more than running them).
+ */
+export interface ChangeStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+function statement(name: string, text: string): ChangeStatement {
+  return { name: `message-changes.${name}`, text };
+}
+
 const MEMBER = `EXISTS (SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $3)`;
 /** The caller is the group's owner or an admin (roles are `member` outside groups). */
 const GROUP_MODERATOR = `EXISTS (SELECT 1 FROM chat_members
@@ -51,20 +64,25 @@ const REPLIES = `replies AS (
     SELECT id, version FROM m UNION ALL SELECT id, version FROM replies)`;
 
 /** $4 content (trimmed): the sender's, not deleted, and different from what is stored. */
-export const EDIT = `WITH ${LOCK}, m AS (
+export const EDIT: ChangeStatement = statement(
+  'edit',
+  `WITH ${LOCK}, m AS (
     UPDATE messages m SET content = $4, edited_at = now(), version = nextval('message_versions')
       FROM lock
      WHERE m.id = $2 AND m.chat_id = ANY(lock.ids) AND m.sender_id = $3 AND m.system IS NULL
        AND m.deleted_at IS NULL AND m.content <> $4 AND ${MEMBER}
     RETURNING m.id, m.version
-  ), ${REPLIES}, ${FINISH}`;
+  ), ${REPLIES}, ${FINISH}`,
+);
 
 /**
  * The sender's (or, in a group, anyone's when the caller is its owner or an admin), not a
  * system message, not deleted yet: content '' and its reactions gone, its attachments
  * discarded (their files are removed once this commits: AttachmentsModule, the sweep).
  */
-export const DELETE = `WITH ${LOCK}, m AS (
+export const DELETE: ChangeStatement = statement(
+  'delete',
+  `WITH ${LOCK}, m AS (
     UPDATE messages m SET content = '', deleted_at = now(), version = nextval('message_versions')
       FROM lock
      WHERE m.id = $2 AND m.chat_id = ANY(lock.ids) AND m.system IS NULL
@@ -75,10 +93,13 @@ export const DELETE = `WITH ${LOCK}, m AS (
     DELETE FROM message_reactions r USING m WHERE r.message_id = m.id
   ), discarded AS (
     UPDATE attachments a SET discarded_at = now() FROM m WHERE a.message_id = m.id
-  ), ${REPLIES}, ${FINISH}`;
+  ), ${REPLIES}, ${FINISH}`,
+);
 
 /** $4 emoji: set, unless set already or it would be the user's 21st on the message. */
-export const REACT = `WITH ${LOCK}, target AS (
+export const REACT: ChangeStatement = statement(
+  'react',
+  `WITH ${LOCK}, target AS (
     SELECT m.id FROM messages m, lock
      WHERE m.id = $2 AND m.chat_id = ANY(lock.ids) AND m.deleted_at IS NULL AND ${MEMBER}
        AND m.system IS NULL
@@ -93,10 +114,13 @@ export const REACT = `WITH ${LOCK}, target AS (
     UPDATE messages m SET version = nextval('message_versions')
       FROM added WHERE m.id = added.message_id
     RETURNING m.id, m.version
-  ), ${FINISH}`;
+  ), ${FINISH}`,
+);
 
 /** $4 emoji: cleared, if the user had set it. */
-export const UNREACT = `WITH ${LOCK}, target AS (
+export const UNREACT: ChangeStatement = statement(
+  'unreact',
+  `WITH ${LOCK}, target AS (
     SELECT m.id FROM messages m, lock
      WHERE m.id = $2 AND m.chat_id = ANY(lock.ids) AND m.deleted_at IS NULL AND ${MEMBER}
   ), removed AS (
@@ -107,38 +131,57 @@ export const UNREACT = `WITH ${LOCK}, target AS (
     UPDATE messages m SET version = nextval('message_versions')
       FROM removed WHERE m.id = removed.message_id
     RETURNING m.id, m.version
-  ), ${FINISH}`;
+  ), ${FINISH}`,
+);
 
-/** $1 message ids, $2 chat id: their current state, ascending by version. */
-export const MESSAGES_BY_IDS = `SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM}
-  WHERE m.id = ANY($1::bigint[]) AND m.chat_id = $2 ORDER BY m.version`;
+/** $1 message ids: their current state, ascending by version. */
+const MESSAGES_BY_IDS = statement(
+  'by-ids',
+  `SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM}
+  WHERE m.id = ANY($1::bigint[]) ORDER BY m.version`,
+);
 
 /** How often a statement that found its snapshot stale runs again before giving up. */
 const STALE_RETRIES = 10;
 
 /**
- * Runs one change statement (again while it answers `stale`) and, when it changed messages,
- * reads their new state back before the lane moves on, so the answer and `message:updated`
- * carry this change's versions. An empty list when nothing changed.
+ * Runs one change statement (again while it answers `stale`): the ids of the messages it
+ * changed, none when it changed nothing.
  */
 export async function runChange(
-  pool: Pool,
-  statement: string,
+  client: ClientBase,
+  change: ChangeStatement,
   values: unknown[],
-): Promise<MessageRow[]> {
+): Promise<string[]> {
   for (let attempt = 0; attempt < STALE_RETRIES; attempt++) {
-    const answer = await query<{ id: string | null; stale: boolean }>(pool, statement, values);
+    const answer = await query<{ id: string | null; stale: boolean }>(client, change, values);
     if (answer.some((row) => row.stale)) continue;
-    const ids = answer.map((row) => row.id);
-    if (ids.length === 0) return [];
-    return query<MessageRow>(pool, MESSAGES_BY_IDS, [ids, values[0]]);
+    return answer.flatMap((row) => (row.id === null ? [] : [row.id]));
   }
   throw new AppError('unavailable', 'The chat is too busy right now; try again');
 }
 
-async function query<T extends object>(pool: Pool, text: string, values: unknown[]): Promise<T[]> {
+/**
+ * The messages that changes changed, as they are now (in the changes' transaction, before it
+ * commits), ascending by version: `ids` is each change's answer from runChange.
+ */
+export async function readChanged(
+  client: ClientBase,
+  ids: readonly (readonly string[])[],
+): Promise<MessageRow[][]> {
+  const all = [...new Set(ids.flat())];
+  if (all.length === 0) return ids.map(() => []);
+  const rows = await query<MessageRow>(client, MESSAGES_BY_IDS, [all]);
+  return ids.map((mine) => rows.filter((row) => mine.includes(row.id)));
+}
+
+async function query<T extends object>(
+  client: ClientBase,
+  { name, text }: ChangeStatement,
+  values: unknown[],
+): Promise<T[]> {
   try {
-    return (await pool.query<T>(text, values)).rows;
+    return (await client.query<T>({ name, text, values })).rows;
   } catch (error) {
     // As TypeORM reports it elsewhere, so mapError treats it the same (e.g. 22xxx → invalid).
     throw new QueryFailedError(text, values, error as Error);

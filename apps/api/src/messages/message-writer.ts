@@ -5,6 +5,7 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { isDatabaseUnavailable } from '../common/error-mapping';
 import { messagesConfig, type MessagesConfig } from '../config/configuration';
+import { readChanged, runChange, type ChangeStatement } from './message-changes';
 import { ATTACHMENTS_OF, isoTimestamp, type MessageRow } from './message.mapper';
 
 export interface NewMessage {
@@ -53,7 +54,7 @@ interface PendingInsert {
   reject: (error: unknown) => void;
 }
 
-/** A change of a message (edit, delete, reaction): one statement of its own, in the lane's order. */
+/** A change of a group (members, roles, title): its own transaction, in the lane's order. */
 interface PendingChange {
   kind: 'change';
   run: (pool: Pool) => Promise<unknown>;
@@ -61,9 +62,35 @@ interface PendingChange {
   reject: (error: unknown) => void;
 }
 
-type Pending = PendingInsert | PendingChange;
+/**
+ * A change of a message (edit, delete, reaction): one statement (message-changes.ts), run in
+ * one transaction with the other message changes queued next to it in the lane.
+ */
+interface PendingMessageChange {
+  kind: 'message-change';
+  chatId: string;
+  statement: ChangeStatement;
+  values: unknown[];
+  resolve: (rows: MessageRow[]) => void;
+  reject: (error: unknown) => void;
+}
+
+type Pending = PendingInsert | PendingChange | PendingMessageChange;
 
 const MAX_BATCH = 500;
+
+/**
+ * Message changes per transaction. Each is still a statement of its own (one round trip), so
+ * a batch saves the commits and the read-backs; a smaller cap than MAX_BATCH keeps the first
+ * change's wait for the last one short.
+ */
+const MAX_CHANGE_BATCH = 64;
+
+/** Takes the rows of a batch's chats in id order, as the INSERT does, so batches never deadlock. */
+const LOCK_CHATS = {
+  name: 'message-writer.lock-chats',
+  text: `SELECT id FROM chats WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+};
 
 /**
  * One statement, so one round trip and its own transaction. The rows to insert are joined with
@@ -154,8 +181,9 @@ const INSERT = `WITH locked AS (
  * commit with a smaller id (docs/architecture.md); versions likewise. A message resolves to
  * its stored row, or to null when it was not inserted (the sender is not a member of the chat,
  * its reply is not a live message of the chat, or (sender, clientId) is already stored).
- * Changes of messages (edit, delete, reactions) take the same lanes (`change`), one
- * statement each between the batches, so one chat's writes are ordered in one queue.
+ * Changes of messages (edit, delete, reactions) take the same lanes (`changeMessage`), in
+ * batches of their own between the batches of new messages, and so do changes of groups
+ * (`change`, one at a time), so one chat's writes are ordered in one queue.
  */
 @Injectable()
 export class MessageWriter {
@@ -188,8 +216,26 @@ export class MessageWriter {
   /**
    * Runs a change of a message of `chatId` (message-changes.ts) in the chat's lane: after every
    * write of the chat queued before it has committed, and before any queued after it starts.
-   * `run` is one statement that locks the chat's row first, so its version, too, is taken and
-   * committed in the chat's order; it may read the result back before the lane moves on.
+   * Consecutive changes in the lane share a transaction, which first locks their chats' rows
+   * in id order; each statement then changes and takes its versions, and the messages are read back
+   * under those locks, so versions are taken and committed in each chat's order. Resolves to
+   * the messages it changed (none: it changed nothing) once the transaction has committed.
+   */
+  changeMessage(
+    chatId: string,
+    statement: ChangeStatement,
+    values: unknown[],
+  ): Promise<MessageRow[]> {
+    return new Promise((resolve, reject) => {
+      this.enqueue(chatId, { kind: 'message-change', chatId, statement, values, resolve, reject });
+    });
+  }
+
+  /**
+   * Runs a change of a group of `chatId` (GroupsService) in the chat's lane, alone: after every
+   * write of the chat queued before it has committed, and before any queued after it starts.
+   * `run` takes the chat's row lock first, so what it writes is ordered with the chat's
+   * messages (its system message's id and version included).
    */
   change<T>(chatId: string, run: (pool: Pool) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -231,12 +277,16 @@ export class MessageWriter {
     lane.flushing = false;
   }
 
-  /** A change alone, or the new messages queued before the next change (at most MAX_BATCH). */
+  /**
+   * A group's change alone, or the run of new messages (at most MAX_BATCH) or of message
+   * changes (at most MAX_CHANGE_BATCH) at the head of the queue.
+   */
   private next(lane: Lane): Promise<Outcome> | null {
     const head = lane.queue[0];
     if (!head) return null;
     if (head.kind === 'change') return this.send(lane.queue.splice(0, 1));
-    const end = lane.queue.findIndex((p, i) => p.kind === 'change' || i >= MAX_BATCH);
+    const max = head.kind === 'insert' ? MAX_BATCH : MAX_CHANGE_BATCH;
+    const end = lane.queue.findIndex((p, i) => p.kind !== head.kind || i >= max);
     return this.send(lane.queue.splice(0, end < 0 ? lane.queue.length : end));
   }
 
@@ -245,6 +295,16 @@ export class MessageWriter {
     if (head?.kind === 'change') {
       return head.run(this.pool).then(
         (result) => ({ batch, deliver: () => head.resolve(result) }),
+        (error: unknown) => ({ batch, error }),
+      );
+    }
+    if (head?.kind === 'message-change') {
+      const changes = batch as PendingMessageChange[];
+      return this.applyChanges(changes).then(
+        (results) => ({
+          batch,
+          deliver: () => changes.forEach((c, i) => c.resolve(results[i] ?? [])),
+        }),
         (error: unknown) => ({ batch, error }),
       );
     }
@@ -280,6 +340,34 @@ export class MessageWriter {
       const outcome = await this.send([pending]);
       if ('error' in outcome) pending.reject(outcome.error);
       else outcome.deliver();
+    }
+  }
+
+  /**
+   * One transaction: the chats' locks in id order, each change, then one read of what they
+   * changed. A message two changes of the batch changed is answered as it is after both (its
+   * newer version) to each: as every later read of it would.
+   */
+  private async applyChanges(changes: PendingMessageChange[]): Promise<MessageRow[][]> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const chatIds = [...new Set(changes.map((c) => c.chatId))].sort();
+      await client.query({ ...LOCK_CHATS, values: [chatIds] });
+      const ids: string[][] = [];
+      for (const change of changes) {
+        ids.push(await runChange(client, change.statement, change.values));
+      }
+      const results = await readChanged(client, ids);
+      await client.query('COMMIT');
+      return results;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
+      throw error;
+    } finally {
+      // A connection that could not even roll back is closed, not handed to the next caller.
+      client.release(broken);
     }
   }
 

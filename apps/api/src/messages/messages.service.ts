@@ -15,7 +15,7 @@ import { assertChatIdShape, ChatsService } from '../chats/chats.service';
 import { ChangesQueryDto } from './dto/changes-query.dto';
 import { HistoryQueryDto } from './dto/history-query.dto';
 import { SendMessageDto } from './dto/send-message.dto';
-import { DELETE, EDIT, REACT, runChange, UNREACT } from './message-changes';
+import { DELETE, EDIT, REACT, UNREACT } from './message-changes';
 import { MESSAGE_COLUMNS, MESSAGE_FROM, toMessage, type MessageRow } from './message.mapper';
 import { MessageWriter } from './message-writer';
 
@@ -113,8 +113,9 @@ export class MessagesService {
   }
 
   /**
-   * One change, in the chat's writer lane (MessageWriter.change: one statement that locks the
-   * chat, checks and applies, and takes the next version), announced as `message.updated`.
+   * One change, in the chat's writer lane (MessageWriter.changeMessage: one statement that
+   * locks the chat, checks and applies, and takes the next version), announced as
+   * `message.updated`.
    * When the statement changed nothing, the reason is looked up in the contract's order:
    * membership (forbidden), the message in that chat (not_found), the right to act
    * (forbidden), a 21st emoji (invalid); else it was a repeat, answered with the current state.
@@ -134,7 +135,7 @@ export class MessagesService {
           : [change.on ? REACT : UNREACT, [change.emoji]];
     if (isMessageId(messageId)) {
       const values = [chatId, messageId, userId, ...extra];
-      const rows = await this.writer.change(chatId, (pool) => runChange(pool, statement, values));
+      const rows = await this.writer.changeMessage(chatId, statement, values);
       const changed = rows.map(toMessage);
       // The message, and the replies to it when it was edited or deleted (their excerpt).
       for (const message of changed) this.events.emit('message.updated', { message });
