@@ -94,8 +94,9 @@ const LOCK_CHATS = {
 
 /**
  * One statement, so one round trip and its own transaction. The rows to insert are joined with
- * `locked`, which takes every chat's lock (in id order) before a row can reach the INSERT and
- * its identity value and `version` (the column's default, nextval('message_versions')). A
+ * `held`, the array of `locked`, which takes every chat's lock (in id order) before a row can
+ * reach the INSERT and its identity value and `version` (the column's default,
+ * nextval('message_versions')): an aggregate is complete before its one row comes out. A
  * reply must name a message of the same chat that is not deleted, else the row is left out.
  * That check locks the target row (FOR SHARE, only for replies) after the chat's lock (it
  * reads `l`), so it sees the target as it is once the lock is held: had this statement waited
@@ -110,9 +111,13 @@ const LOCK_CHATS = {
  * `claimed` by the first message of the batch that names it; a message short of any is left
  * out, so a message never exists without its files. `linked` binds them to the stored message.
  * `touched` then raises each chat's `version` to its greatest new message's.
+ * Every step is a join or a scan, never a subquery per message of another CTE's rows: those
+ * made a batch of n messages cost n² (18 ms of a 200-message batch's 60, docs/benchmarks.md).
  */
 const INSERT = `WITH locked AS (
     SELECT id FROM chats WHERE id = ANY($6::text[]) ORDER BY id FOR UPDATE
+  ), held AS MATERIALIZED (
+    SELECT array_agg(id) AS ids FROM locked
   ), input AS (
     SELECT t.*, COALESCE(string_to_array(t.att_list, ',')::uuid[], '{}') AS att
       FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $7::text[])
@@ -126,11 +131,14 @@ const INSERT = `WITH locked AS (
     SELECT DISTINCT ON (f.id) f.id, i.ord FROM free f
       JOIN input i ON f.id = ANY(i.att) AND f.chat_id = i.chat_id AND f.uploader_id = i.sender_id
      ORDER BY f.id, i.ord
+  ), claims AS MATERIALIZED (
+    SELECT ord, count(*) AS n FROM claimed GROUP BY ord
   ), m AS (
     INSERT INTO messages (chat_id, sender_id, client_id, content, reply_to_id)
     SELECT i.chat_id, i.sender_id, i.client_id, i.content, i.reply_to_id
       FROM input i
-      JOIN (SELECT array_agg(id) AS ids FROM locked) l ON i.chat_id = ANY(l.ids)
+      JOIN held l ON i.chat_id = ANY(l.ids)
+      LEFT JOIN claims k ON k.ord = i.ord
       LEFT JOIN LATERAL (
         SELECT true AS ok FROM chat_members cm
          WHERE cm.chat_id = i.chat_id AND cm.user_id = i.sender_id AND i.chat_id LIKE 'g:%'
@@ -146,7 +154,7 @@ const INSERT = `WITH locked AS (
      WHERE (i.reply_to_id IS NULL OR r.id IS NOT NULL)
        AND (grp.ok OR (i.chat_id NOT LIKE 'g:%' AND EXISTS (
              SELECT 1 FROM chat_members cm WHERE cm.chat_id = i.chat_id AND cm.user_id = i.sender_id)))
-       AND cardinality(i.att) = (SELECT count(*) FROM claimed c WHERE c.ord = i.ord)
+       AND cardinality(i.att) = COALESCE(k.n, 0)
      ORDER BY i.ord
     ON CONFLICT (sender_id, client_id) DO NOTHING
     RETURNING *
@@ -156,9 +164,10 @@ const INSERT = `WITH locked AS (
            ON v.chat_id = locked.id
      WHERE c.id = locked.id
   ), sent AS (
-    SELECT m.*, (SELECT i.att FROM input i WHERE i.sender_id = m.sender_id
-                  AND i.client_id = m.client_id ORDER BY i.ord LIMIT 1) AS att
-      FROM m
+    SELECT m.*, a.att FROM m
+      JOIN (SELECT DISTINCT ON (sender_id, client_id) sender_id, client_id, att FROM input
+             ORDER BY sender_id, client_id, ord) a
+        ON a.sender_id = m.sender_id AND a.client_id = m.client_id
   ), linked AS (
     UPDATE attachments a SET message_id = sent.id, position = array_position(sent.att, a.id)
       FROM sent WHERE a.id = ANY(sent.att)
