@@ -117,8 +117,8 @@ export class GroupPanel {
 
   protected onEscape(event: Event): void {
     event.stopPropagation();
-    if (this.confirmingLeave()) this.confirmingLeave.set(false);
-    else if (this.renaming()) this.renaming.set(false);
+    if (this.confirmingLeave()) this.cancelLeave();
+    else if (this.renaming()) this.stopRenaming();
     else if (this.mode() === 'add') this.showDetails();
     else this.closed.emit();
   }
@@ -133,7 +133,7 @@ export class GroupPanel {
 
   protected rename(title: string): void {
     if (title.trim() === this.chat().title) {
-      this.renaming.set(false);
+      this.stopRenaming();
       return;
     }
     if (!isGroupTitle(title)) {
@@ -142,7 +142,23 @@ export class GroupPanel {
     }
     this.run('Renaming', this.api.rename(this.chat().id, title), (chat) => {
       if (chat) this.store.upsert(chat);
-      this.renaming.set(false);
+      this.stopRenaming();
+    });
+  }
+
+  /** Back to the title, focus on its Rename button (the form's buttons are gone). */
+  protected stopRenaming(): void {
+    this.renaming.set(false);
+    this.focusLater('.rename-btn');
+  }
+
+  /** Focuses what the next render shows, else the close button (the focused control went). */
+  private focusLater(selector: string): void {
+    setTimeout(() => {
+      const host = this.host.nativeElement;
+      (
+        host.querySelector<HTMLElement>(selector) ?? host.querySelector<HTMLElement>('.close')
+      )?.focus();
     });
   }
 
@@ -150,11 +166,13 @@ export class GroupPanel {
     this.error.set(null);
     this.picked.set(new Map());
     this.mode.set('add');
+    this.focusLater('input[type=search]');
   }
 
   protected showDetails(): void {
     this.mode.set('details');
     this.picked.set(new Map());
+    this.focusLater('.add-btn');
   }
 
   protected togglePick(member: ChatMember): void {
@@ -182,16 +200,19 @@ export class GroupPanel {
   }
 
   protected remove(member: ChatMember): void {
-    this.run(`remove:${member.id}`, this.api.removeMember(this.chat().id, member.id), () => {
-      // chat:updated brings the new member list; the list here reloads at once.
-    });
+    this.run(`remove:${member.id}`, this.api.removeMember(this.chat().id, member.id), () =>
+      this.focusLater('.add-btn'),
+    );
   }
 
   protected askLeave(): void {
     this.confirmingLeave.set(true);
-    setTimeout(() =>
-      this.host.nativeElement.querySelector<HTMLElement>('.confirm .danger')?.focus(),
-    );
+    this.focusLater('.confirm .danger');
+  }
+
+  protected cancelLeave(): void {
+    this.confirmingLeave.set(false);
+    this.focusLater('.leave-btn');
   }
 
   protected leave(): void {
