@@ -22,7 +22,8 @@ import { SessionStore } from '../../../core/auth/session.store';
 import { describeHttpError } from '../../../core/http-error';
 import { ChatsApiService } from '../data/chats-api.service';
 import { ChatsStore } from '../data/chats.store';
-import { MemberList } from './member-list';
+import { MemberList, togglePicked } from './member-list';
+import { CloseIcon } from '../../../shared/close-icon';
 
 /** What the signed-in user's role lets them do to `member` in a group. */
 export interface MemberRights {
@@ -55,7 +56,7 @@ type Mode = 'details' | 'add';
  */
 @Component({
   selector: 'app-group-panel',
-  imports: [MemberList],
+  imports: [MemberList, CloseIcon],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: {
     role: 'dialog',
@@ -176,12 +177,7 @@ export class GroupPanel {
   }
 
   protected togglePick(member: ChatMember): void {
-    this.picked.update((picked) => {
-      const next = new Map(picked);
-      if (next.has(member.id)) next.delete(member.id);
-      else next.set(member.id, member);
-      return next;
-    });
+    this.picked.update((picked) => togglePicked(picked, member));
   }
 
   protected addPicked(): void {

@@ -20,6 +20,17 @@ import { Avatar } from '../../../shared/avatar';
 import { MembersStore } from '../data/members.store';
 import { PresenceWatch } from '../data/presence-watch.service';
 
+/** People picked in a picker, by id: `member` in or out. */
+export function togglePicked(
+  picked: ReadonlyMap<string, ChatMember>,
+  member: ChatMember,
+): ReadonlyMap<string, ChatMember> {
+  const next = new Map(picked);
+  if (next.has(member.id)) next.delete(member.id);
+  else next.set(member.id, member);
+  return next;
+}
+
 /** How close to the end of the list (px) the next page is asked for. */
 const MORE_WITHIN_PX = 240;
 

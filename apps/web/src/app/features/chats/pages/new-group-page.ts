@@ -13,7 +13,8 @@ import { GLOBAL_CHAT_ID, LIMITS, isGroupTitle, type ChatMember } from '@chat/sha
 import { SessionStore } from '../../../core/auth/session.store';
 import { describeHttpError } from '../../../core/http-error';
 import { BackToChats } from '../../../shared/back-to-chats';
-import { MemberList } from '../components/member-list';
+import { CloseIcon } from '../../../shared/close-icon';
+import { MemberList, togglePicked } from '../components/member-list';
 import { ChatsApiService } from '../data/chats-api.service';
 import { ChatsStore } from '../data/chats.store';
 
@@ -23,11 +24,11 @@ import { ChatsStore } from '../data/chats.store';
  */
 @Component({
   selector: 'app-new-group-page',
-  imports: [BackToChats, MemberList],
+  imports: [BackToChats, MemberList, CloseIcon],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: { '(keydown.escape)': 'close()' },
   templateUrl: './new-group-page.html',
-  styleUrl: './new-group-page.css',
+  styleUrls: ['./person-picker-page.css', './new-group-page.css'],
 })
 export class NewGroupPage {
   private readonly api = inject(ChatsApiService);
@@ -63,12 +64,7 @@ export class NewGroupPage {
   }
 
   protected toggle(member: ChatMember): void {
-    this.picked.update((picked) => {
-      const next = new Map(picked);
-      if (next.has(member.id)) next.delete(member.id);
-      else next.set(member.id, member);
-      return next;
-    });
+    this.picked.update((picked) => togglePicked(picked, member));
   }
 
   protected create(): void {
