@@ -71,7 +71,7 @@ export class MemberList {
   readonly picked = input<ReadonlySet<string>>(new Set());
   /** People who cannot be picked, with why ("You", "Member"). */
   readonly locked = input<ReadonlyMap<string, string>>(new Map());
-  readonly toggle = output<ChatMember>();
+  readonly pick = output<ChatMember>();
 
   protected readonly searchMax = LIMITS.searchMax;
   protected readonly searchText = signal('');
