@@ -4,10 +4,12 @@ import {
   ElementRef,
   afterNextRender,
   computed,
+  effect,
   inject,
   input,
   output,
   signal,
+  untracked,
 } from '@angular/core';
 import { Router } from '@angular/router';
 import {
@@ -88,9 +90,15 @@ export class GroupPanel {
   /** Bumped after each change this panel made, so the member list is fetched again. */
   private readonly changes = signal(0);
 
-  protected readonly myRole = computed<ChatRole | null>(
-    () => this.chat().members.find((member) => member.id === this.me())?.role ?? null,
-  );
+  /** The user's role when `chat.members` (at most 50 of a large group) leaves them out. */
+  private readonly lookedUpRole = signal<{ chatId: string; role: ChatRole } | null>(null);
+  protected readonly myRole = computed<ChatRole | null>(() => {
+    const chat = this.chat();
+    const listed = chat.members.find((member) => member.id === this.me())?.role;
+    if (listed) return listed;
+    const looked = this.lookedUpRole();
+    return looked?.chatId === chat.id ? looked.role : null;
+  });
   protected readonly manages = computed(() => canManage(this.myRole()));
   /** Membership and roles as the chat tells them: the list reloads when they change. */
   protected readonly revision = computed(() => {
@@ -105,7 +113,28 @@ export class GroupPanel {
   );
 
   constructor() {
+    let lookedUpFor: string | null = null;
+    effect(() => {
+      const chat = this.chat();
+      const login = this.session.user()?.login;
+      const listed = chat.members.some((member) => member.id === this.me());
+      // Once per group while the panel is open (opening it again looks again).
+      if (!listed && !chat.membersComplete && login && chat.id !== lookedUpFor) {
+        lookedUpFor = chat.id;
+        untracked(() => this.lookUpRole(chat.id, login));
+      }
+    });
     afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>('.close')?.focus());
+  }
+
+  private lookUpRole(chatId: string, login: string): void {
+    this.api.members(chatId, { search: login, after: null }).subscribe({
+      next: ({ members }) => {
+        const me = members.find((member) => member.id === this.me());
+        if (me) this.lookedUpRole.set({ chatId, role: me.role });
+      },
+      error: (error: unknown) => this.error.set(describeHttpError(error).message),
+    });
   }
 
   protected rights(member: ChatMember): MemberRights {
