@@ -84,11 +84,10 @@ export class ChatViewPage implements OnDestroy {
     if (!group) return null;
     const reads = this.chats.memberReads(group.id);
     const names = new Map(group.members.map((member) => [member.id, member.fullName]));
-    return Object.entries(reads).map(([id, upToId]) => ({
-      id,
-      upToId,
-      name: names.get(id) ?? 'A former member',
-    }));
+    // A complete member list leaves out those who have left; a large group's names only some.
+    return Object.entries(reads)
+      .filter(([id]) => names.has(id) || !group.membersComplete)
+      .map(([id, upToId]) => ({ id, upToId, name: names.get(id) ?? 'Someone' }));
   });
   protected readonly unavailable = computed(() => {
     const history = this.history();
