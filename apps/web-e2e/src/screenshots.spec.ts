@@ -26,6 +26,8 @@ describe('screenshots of the app in use', () => {
   const sessions: BrowserSession[] = [];
   let mayaUi: ChatUi;
   let liamUi: ChatUi;
+  let phoneUi: ChatUi;
+  let priyaActor: ApiActor;
 
   async function shoot(ui: ChatUi, name: string): Promise<void> {
     const path = join(SCREENSHOT_DIR, name);
@@ -50,6 +52,7 @@ describe('screenshots of the app in use', () => {
       await registerActor(liam),
       await registerActor(person('Priya Natarajan')),
     ];
+    priyaActor = priya;
     const sofia = await registerActor(person('Sofia Rossi'));
     const jonas = await registerActor(person('Jonas Berg'));
 
@@ -131,6 +134,7 @@ describe('screenshots of the app in use', () => {
     const session = await BrowserSession.open(browser, PHONE);
     sessions.push(session);
     const phone = new ChatUi(session.page);
+    phoneUi = phone;
     await phone.signIn(maya);
     await phone.expectUnread('Sofia Rossi', 2);
     await phone.expectUnread('Jonas Berg', 1);
@@ -140,6 +144,53 @@ describe('screenshots of the app in use', () => {
     await phone.expectMessageCount('See you at 2!', 1);
     await settle(phone);
     await shoot(phone, 'chat-open-phone.png');
+  });
+
+  it('group-new.png, group-open.png, group-details.png: a group, its notes and its details', async () => {
+    const title = 'Design review';
+    await mayaUi.page.getByRole('button', { name: 'New group', exact: true }).click();
+    await mayaUi.page.getByLabel('Group name', { exact: true }).fill(title);
+    await mayaUi.pick(liam);
+    await mayaUi.pick(priyaActor.person);
+    await mayaUi.page.getByRole('searchbox', { name: 'Search people' }).fill('');
+    await mayaUi.page.getByRole('checkbox', { name: `@${maya.login}` }).waitFor();
+    await shoot(mayaUi, 'group-new.png');
+
+    await mayaUi.page.getByRole('button', { name: 'Create group', exact: true }).click();
+    await mayaUi.waitForOpenChat(title);
+    await liamUi.openChat(title);
+    await liamUi.send('I put the mock-ups in the group folder.');
+    await mayaUi.send('Thanks! Priya, could you check the phone layout?');
+    await postMessage(
+      priyaActor,
+      mayaUi.page.url().split('/chats/')[1] ?? '',
+      'On it this afternoon.',
+    );
+    await mayaUi.expectMessageCount('On it this afternoon.', 1);
+    await mayaUi.messageLog().getByRole('button', { name: 'Seen by 1' }).waitFor();
+    await settle(mayaUi);
+    await shoot(mayaUi, 'group-open.png');
+
+    await mayaUi.openGroupDetails();
+    await mayaUi.memberRow(priyaActor.person).waitFor();
+    await shoot(mayaUi, 'group-details.png');
+    await mayaUi.page.keyboard.press('Escape');
+  });
+
+  it('group-new-phone.png and group-details-phone.png: the same on a phone', async () => {
+    await phoneUi.goto('/');
+    await phoneUi.page.getByRole('button', { name: 'New group', exact: true }).click();
+    await phoneUi.page.getByLabel('Group name', { exact: true }).fill('Weekend hike');
+    await phoneUi.pick(liam);
+    await phoneUi.page.getByRole('searchbox', { name: 'Search people' }).fill('');
+    await phoneUi.page.getByRole('checkbox', { name: `@${maya.login}` }).waitFor();
+    await shoot(phoneUi, 'group-new-phone.png');
+    await phoneUi.page.keyboard.press('Escape');
+
+    await phoneUi.openChat('Design review');
+    await phoneUi.openGroupDetails();
+    await phoneUi.memberRow(liam).waitFor();
+    await shoot(phoneUi, 'group-details-phone.png');
   });
 
   it('raised no console errors, uncaught exceptions or dialogs', () => {

@@ -111,6 +111,44 @@ export class ChatUi {
     await this.waitForOpenChat(peer.fullName);
   }
 
+  /** New group: names it, picks each person by login, creates it; the group opens. */
+  async createGroup(title: string, people: readonly Person[]): Promise<void> {
+    await this.page.getByRole('button', { name: 'New group', exact: true }).click();
+    await this.page.getByLabel('Group name', { exact: true }).fill(title);
+    for (const person of people) await this.pick(person);
+    await this.page.getByRole('button', { name: 'Create group', exact: true }).click();
+    await this.waitForOpenChat(title);
+  }
+
+  /** In a people picker (New group, Add people): finds the person by login and ticks them. */
+  async pick(person: Person): Promise<void> {
+    await this.page.getByRole('searchbox', { name: 'Search people' }).fill(person.login);
+    await this.page.getByRole('checkbox', { name: `@${person.login}` }).check();
+  }
+
+  /** The open group's details panel. */
+  groupDetails(): Locator {
+    return this.page.getByRole('dialog', { name: /Group details|Add people/ });
+  }
+
+  async openGroupDetails(): Promise<Locator> {
+    await this.page.getByRole('button', { name: 'Group details', exact: true }).click();
+    await this.groupDetails().waitFor();
+    return this.groupDetails();
+  }
+
+  /** The row of a member in the open details panel. */
+  memberRow(person: Person): Locator {
+    return this.groupDetails()
+      .getByRole('listitem')
+      .filter({ hasText: `@${person.login}` });
+  }
+
+  /** The open chat's group events (system notes), whose whole text is `content`. */
+  systemNote(content: string | RegExp): Locator {
+    return this.messageLog().locator('li.system-note').filter({ hasText: content });
+  }
+
   /** Types into the composer and presses Send; resolves once the message shows in the log. */
   async send(content: string): Promise<void> {
     await this.composer().fill(content);

@@ -10,6 +10,7 @@ const HUES = [212, 262, 330, 12, 36, 150, 178, 288];
     'aria-hidden': 'true',
     '[class.large]': 'size() === "large"',
     '[class.global]': 'kind() === "global"',
+    '[class.group]': 'kind() === "group"',
     '[style.--avatar-hue]': 'hue()',
   },
   template: `
@@ -24,7 +25,8 @@ export class Avatar {
   readonly name = input.required<string>();
   readonly id = input<string>('');
   readonly online = input<boolean | null>(null);
-  readonly kind = input<'person' | 'global'>('person');
+  /** A group's initials sit on a rounded square, a person's on a circle. */
+  readonly kind = input<'person' | 'group' | 'global'>('person');
   readonly size = input<'normal' | 'large'>('normal');
 
   protected readonly initials = computed(() => {

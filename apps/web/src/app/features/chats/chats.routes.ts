@@ -11,6 +11,10 @@ export const chatsRoutes: Route[] = [
     loadComponent: () => import('./pages/new-chat-page').then((m) => m.NewChatPage),
   },
   {
+    path: 'new-group',
+    loadComponent: () => import('./pages/new-group-page').then((m) => m.NewGroupPage),
+  },
+  {
     path: 'chats/:id',
     loadComponent: () => import('./pages/chat-view-page').then((m) => m.ChatViewPage),
   },

@@ -4,30 +4,50 @@ import {
   DestroyRef,
   ElementRef,
   Injector,
+  TemplateRef,
   afterNextRender,
   effect,
   inject,
   input,
+  output,
   signal,
   untracked,
   viewChildren,
 } from '@angular/core';
-import { LIMITS } from '@chat/shared-types';
+import { NgTemplateOutlet } from '@angular/common';
+import { LIMITS, type ChatMember } from '@chat/shared-types';
 import { Avatar } from '../../../shared/avatar';
 import { MembersStore } from '../data/members.store';
 import { PresenceWatch } from '../data/presence-watch.service';
 
+/** People picked in a picker, by id: `member` in or out. */
+export function togglePicked(
+  picked: ReadonlyMap<string, ChatMember>,
+  member: ChatMember,
+): ReadonlyMap<string, ChatMember> {
+  const next = new Map(picked);
+  if (next.has(member.id)) next.delete(member.id);
+  else next.set(member.id, member);
+  return next;
+}
+
 /** How close to the end of the list (px) the next page is asked for. */
 const MORE_WITHIN_PX = 240;
 
+/** What a row of a member list can show after the person: their controls in a group. */
+export interface MemberRowContext {
+  $implicit: ChatMember;
+}
+
 /**
- * The member list of a chat as large as an organization (`All`): searched by name or login
- * (debounced), paged as the user scrolls, with presence dots for the rows on screen, which it
- * watches (`presence:watch`) as they change.
+ * The member list of a chat as large as an organization (`All`, a group): searched by name or
+ * login (debounced), paged as the user scrolls, with presence dots for the rows on screen, which
+ * it watches (`presence:watch`) as they change. Roles other than `member` are shown; a row can
+ * carry controls (`actions`). As a people picker (`pickable`), each row is a checkbox.
  */
 @Component({
   selector: 'app-member-list',
-  imports: [Avatar],
+  imports: [Avatar, NgTemplateOutlet],
   providers: [MembersStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './member-list.html',
@@ -41,6 +61,17 @@ export class MemberList {
 
   readonly chatId = input.required<string>();
   readonly memberCount = input(0);
+  readonly heading = input('Members');
+  /** Controls shown at the end of each row (a group's member actions). */
+  readonly actions = input<TemplateRef<MemberRowContext> | null>(null);
+  /** Anything that changes when the list must be fetched again (membership, roles). */
+  readonly revision = input<unknown>(null);
+  /** Rows are checkboxes: pick people (a new group, people to add). */
+  readonly pickable = input(false);
+  readonly picked = input<ReadonlySet<string>>(new Set());
+  /** People who cannot be picked, with why ("You", "Member"). */
+  readonly locked = input<ReadonlyMap<string, string>>(new Map());
+  readonly pick = output<ChatMember>();
 
   protected readonly searchMax = LIMITS.searchMax;
   protected readonly searchText = signal('');
@@ -50,6 +81,12 @@ export class MemberList {
       const chatId = this.chatId();
       const search = this.searchText();
       untracked(() => this.store.search(chatId, search));
+    });
+    let revision: unknown = undefined;
+    effect(() => {
+      const next = this.revision();
+      if (revision !== undefined && next !== revision) untracked(() => this.store.reload());
+      revision = next;
     });
     effect(() => {
       const ids = [...this.onScreen()];

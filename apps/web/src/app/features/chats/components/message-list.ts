@@ -31,6 +31,13 @@ export interface EditRequest {
   content: string;
 }
 
+/** A group member's read mark, for "Seen by N" under our newest message. */
+export interface MemberRead {
+  id: string;
+  name: string;
+  upToId: string;
+}
+
 export interface ReactRequest {
   messageId: string;
   emoji: string;
@@ -40,6 +47,14 @@ export interface ReactRequest {
 const LONG_PRESS_MS = 500;
 const MENU_ROOM_PX = 300;
 const EXCERPT_MAX = 200;
+
+/** The names of the members (not `me`) whose read mark is at or past `messageId`, by name. */
+export function readersOf(reads: readonly MemberRead[], messageId: string, me: string): string[] {
+  return reads
+    .filter((read) => read.id !== me && compareIds(read.upToId, messageId) >= 0)
+    .map((read) => read.name)
+    .sort((a, b) => a.localeCompare(b));
+}
 
 /** The quote a reply to `entry` carries while it is being written. */
 export function refOf(entry: ConversationEntry): MessageRef {
@@ -64,6 +79,8 @@ interface MessageRow {
   actionable: boolean;
   reactions: ReactionChip[];
   mineEmoji: string[];
+  /** In a group, under our newest message: who has read it (names). */
+  seenBy: string[];
 }
 
 interface ScrollSnapshot {
@@ -93,7 +110,7 @@ const LOAD_NEWER_WITHIN_PX = 160;
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './message-list.html',
   // The conversation's layout, and what message actions add to it (each within the style budget).
-  styleUrls: ['./message-list.css', './message-actions.css'],
+  styleUrls: ['./message-list.css', './message-actions.css', './message-notes.css'],
 })
 export class MessageList {
   readonly chatId = input.required<string>();
@@ -110,6 +127,8 @@ export class MessageList {
   /** Direct chats show whether the other member has read our messages. */
   readonly receipts = input(false);
   readonly peerReadUpTo = input<string | null>(null);
+  /** Groups: how far each other member has read, for "Seen by N" under our newest message. */
+  readonly memberReads = input<readonly MemberRead[] | null>(null);
 
   readonly loadOlder = output<void>();
   readonly loadNewer = output<void>();
@@ -137,6 +156,8 @@ export class MessageList {
   private readonly jumpTarget = signal<string | null>(null);
   protected readonly flashId = signal<string | null>(null);
   protected readonly status = signal('');
+  /** The message whose "Seen by" names are shown (tapped open). */
+  protected readonly seenOpen = signal<string | null>(null);
   private pressTimer: ReturnType<typeof setTimeout> | undefined;
   private flashTimer: ReturnType<typeof setTimeout> | undefined;
   private statusTimer: ReturnType<typeof setTimeout> | undefined;
@@ -145,12 +166,15 @@ export class MessageList {
     const me = this.me();
     const peerRead = this.peerReadUpTo();
     const receipts = this.receipts();
+    const reads = this.memberReads();
+    const seenAt = reads ? this.newestOwnStored(me) : null;
     const now = new Date();
     let previous: ConversationEntry | undefined;
     return this.entries().map((entry) => {
       const newDay = !previous || !sameDay(previous.createdAt, entry.createdAt);
       const startsGroup =
         newDay ||
+        !!previous?.system ||
         previous?.senderId !== entry.senderId ||
         Date.parse(entry.createdAt) - Date.parse(previous.createdAt) > GROUP_GAP_MS;
       previous = entry;
@@ -177,6 +201,8 @@ export class MessageList {
           mine: reaction.userIds.includes(me),
         })),
         mineEmoji: entry.reactions.filter((r) => r.userIds.includes(me)).map((r) => r.emoji),
+        seenBy:
+          reads && entry.id !== null && entry.id === seenAt ? readersOf(reads, entry.id, me) : [],
       };
     });
   });
@@ -199,6 +225,17 @@ export class MessageList {
       clearTimeout(this.flashTimer);
       clearTimeout(this.statusTimer);
     });
+  }
+
+  protected toggleSeen(id: string | null): void {
+    this.seenOpen.set(id === null || this.seenOpen() === id ? null : id);
+  }
+
+  private newestOwnStored(me: string): string | null {
+    const own = this.entries().filter(
+      (entry) => entry.senderId === me && entry.id !== null && !entry.system && !entry.deleted,
+    );
+    return own.at(-1)?.id ?? null;
   }
 
   /** Opens the menu of a message (hover button, right-click, long-press, keyboard). */

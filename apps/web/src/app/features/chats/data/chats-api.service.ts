@@ -2,14 +2,18 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import {
   LIMITS,
+  type AddMembersRequest,
   type Chat,
   type CreateChatRequest,
+  type CreateGroupRequest,
   type HistoryPage,
   type HistoryQuery,
   type MarkReadRequest,
   type MembersPage,
+  type RenameChatRequest,
   type SearchPage,
   type SearchQuery,
+  type SetRoleRequest,
   type User,
 } from '@chat/shared-types';
 import { Observable } from 'rxjs';
@@ -30,6 +34,32 @@ export class ChatsApiService {
   create(peerId: string): Observable<Chat> {
     const body: CreateChatRequest = { peerId };
     return this.http.post<Chat>('/api/chats', body);
+  }
+
+  /** A group with the caller as its owner; everyone named gets `chat:created` at once. */
+  createGroup(title: string, memberIds: readonly string[]): Observable<Chat> {
+    const body: CreateGroupRequest = { title: title.trim(), memberIds: [...memberIds] };
+    return this.http.post<Chat>('/api/chats', body);
+  }
+
+  rename(chatId: string, title: string): Observable<Chat> {
+    const body: RenameChatRequest = { title: title.trim() };
+    return this.http.patch<Chat>(chatUrl(chatId), body);
+  }
+
+  addMembers(chatId: string, userIds: readonly string[]): Observable<Chat> {
+    const body: AddMembersRequest = { userIds: [...userIds] };
+    return this.http.post<Chat>(`${chatUrl(chatId)}/members`, body);
+  }
+
+  setRole(chatId: string, userId: string, role: SetRoleRequest['role']): Observable<Chat> {
+    const body: SetRoleRequest = { role };
+    return this.http.patch<Chat>(`${chatUrl(chatId)}/members/${encodeURIComponent(userId)}`, body);
+  }
+
+  /** Removes a member; the caller's own id leaves the group. */
+  removeMember(chatId: string, userId: string): Observable<void> {
+    return this.http.delete<void>(`${chatUrl(chatId)}/members/${encodeURIComponent(userId)}`);
   }
 
   history(chatId: string, query: HistoryQuery = {}): Observable<HistoryPage> {

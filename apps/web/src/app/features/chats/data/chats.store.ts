@@ -17,8 +17,6 @@ import { UnreadService } from './unread.service';
 
 export type LoadStatus = 'loading' | 'ready' | 'error';
 
-/** A member as the API may describe it, should it ever add how far each member has read. */
-
 function activityOf(chat: Chat, createdAt: ReadonlyMap<string, number>): number {
   if (chat.lastMessage) return Date.parse(chat.lastMessage.createdAt);
   return createdAt.get(chat.id) ?? 0;
@@ -51,7 +49,10 @@ export class ChatsStore {
   private readonly chatList = signal<readonly Chat[]>([]);
   /** When chats without messages appeared in this session, so a new chat sorts near the top. */
   private readonly createdAt = signal<ReadonlyMap<string, number>>(new Map());
-  private readonly peerReads = signal<Readonly<Record<string, string>>>({});
+  /** How far each other member has read, per chat: from `members[].lastReadId` and `chat:read`. */
+  private readonly reads = signal<Readonly<Record<string, Readonly<Record<string, string>>>>>({});
+  /** Groups the user was removed from (or left) during this session, with their last title. */
+  private readonly removedChats = signal<ReadonlyMap<string, string>>(new Map());
   private readonly refreshes = new Subject<void>();
 
   readonly status = signal<LoadStatus>('loading');
@@ -80,14 +81,7 @@ export class ChatsStore {
         this.status.set('ready');
         this.error.set(null);
         this.listed$.next(chats);
-        this.peerReads.update((reads) => {
-          const next = { ...reads };
-          for (const chat of chats) {
-            const peerRead = this.peerReadFromMembers(chat);
-            if (peerRead) next[chat.id] = maxId(next[chat.id], peerRead) ?? peerRead;
-          }
-          return next;
-        });
+        for (const chat of chats) this.recordMemberReads(chat);
       });
 
     this.socket
@@ -103,6 +97,14 @@ export class ChatsStore {
       .pipe(takeUntilDestroyed())
       .subscribe((chat) => this.upsert(chat));
     this.socket
+      .on('chat:updated')
+      .pipe(takeUntilDestroyed())
+      .subscribe((chat) => this.upsert(chat));
+    this.socket
+      .on('chat:removed')
+      .pipe(takeUntilDestroyed())
+      .subscribe(({ chatId }) => this.remove(chatId));
+    this.socket
       .on('presence:batch')
       .pipe(takeUntilDestroyed())
       .subscribe(({ changes }) => this.setPresence(changes));
@@ -110,11 +112,7 @@ export class ChatsStore {
       .on('chat:read')
       .pipe(takeUntilDestroyed())
       .subscribe(({ chatId, userId, upToId }) => {
-        if (userId === this.session.userId()) return;
-        this.peerReads.update((reads) => ({
-          ...reads,
-          [chatId]: maxId(reads[chatId], upToId) ?? upToId,
-        }));
+        if (userId !== this.session.userId()) this.recordRead(chatId, userId, upToId);
       });
 
     this.refresh();
@@ -130,10 +128,29 @@ export class ChatsStore {
 
   /** How far the other member of a direct chat has read, when known. */
   peerReadUpTo(chatId: string): string | null {
-    return this.peerReads()[chatId] ?? null;
+    const reads = Object.values(this.reads()[chatId] ?? {});
+    return reads.reduce<string | null>((max, id) => maxId(max, id), null);
+  }
+
+  /** How far each other member of the chat has read (user id → message id), as far as known. */
+  memberReads(chatId: string): Readonly<Record<string, string>> {
+    return this.reads()[chatId] ?? {};
+  }
+
+  /** The title of a group the user is no longer in (removed or left this session), else null. */
+  removedTitle(chatId: string): string | null {
+    return this.removedChats().get(chatId) ?? null;
   }
 
   upsert(chat: Chat): void {
+    if (this.removedChats().has(chat.id)) {
+      this.removedChats.update((removed) => {
+        const next = new Map(removed);
+        next.delete(chat.id);
+        return next;
+      });
+    }
+    this.recordMemberReads(chat);
     this.chatList.update((chats) => {
       const index = chats.findIndex((existing) => existing.id === chat.id);
       const existing = chats[index];
@@ -151,7 +168,21 @@ export class ChatsStore {
     }
   }
 
+  /** `chat:removed`: the group leaves the list, and nothing more of it reaches the user. */
+  private remove(chatId: string): void {
+    const chat = this.chat(chatId);
+    if (!chat) return;
+    this.removedChats.update((removed) => new Map(removed).set(chatId, chat.title));
+    this.chatList.update((chats) => chats.filter((existing) => existing.id !== chatId));
+    this.reads.update((reads) => {
+      const next = { ...reads };
+      delete next[chatId];
+      return next;
+    });
+  }
+
   private applyMessage(message: Message): void {
+    if (this.removedChats().has(message.chatId)) return;
     if (!this.chat(message.chatId)) {
       // A chat we have not heard of yet (its chat:created was missed): fetch the list.
       this.refresh();
@@ -198,9 +229,19 @@ export class ChatsStore {
     );
   }
 
-  private peerReadFromMembers(chat: Chat): string | null {
-    if (chat.kind !== 'direct') return null;
-    const peer = chat.members.find((member) => member.id !== this.session.userId());
-    return peer?.lastReadId ?? null;
+  private recordMemberReads(chat: Chat): void {
+    const me = this.session.userId();
+    for (const member of chat.members) {
+      if (member.id !== me && member.lastReadId) {
+        this.recordRead(chat.id, member.id, member.lastReadId);
+      }
+    }
+  }
+
+  /** Read marks only move forward. */
+  private recordRead(chatId: string, userId: string, upToId: string): void {
+    const known = this.reads()[chatId]?.[userId];
+    if (known && !isAfter(upToId, known)) return;
+    this.reads.update((reads) => ({ ...reads, [chatId]: { ...reads[chatId], [userId]: upToId } }));
   }
 }

@@ -84,4 +84,22 @@ describe('MembersStore', () => {
     expect(store.status()).toBe('error');
     expect(store.error()).toBeTruthy();
   });
+
+  it('reloads the shown search from its first page when the members changed', () => {
+    store.search('g:team', 'b');
+    vi.advanceTimersByTime(MEMBER_SEARCH_DEBOUNCE_MS);
+    answer('/api/chats/g%3Ateam/members', { members: [member(BOB)], nextCursor: 'c1' });
+    store.more();
+    answer('/api/chats/g%3Ateam/members', { members: [member(CAROL)], nextCursor: null });
+
+    store.reload();
+    const again = answer('/api/chats/g%3Ateam/members', {
+      members: [{ ...member(BOB), role: 'admin' }],
+      nextCursor: null,
+    });
+
+    expect(again.get('search')).toBe('b');
+    expect(again.has('after')).toBe(false);
+    expect(store.members().map((m) => [m.id, m.role])).toEqual([[BOB.id, 'admin']]);
+  });
 });

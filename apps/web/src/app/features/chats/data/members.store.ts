@@ -37,6 +37,7 @@ export class MembersStore {
   private readonly api = inject(ChatsApiService);
   private readonly searches = new Subject<Query>();
   private readonly nextPages = new Subject<void>();
+  private readonly reloads = new Subject<void>();
   private cursor: string | null = null;
   private query: Query = { chatId: '', search: '' };
 
@@ -56,7 +57,8 @@ export class MembersStore {
     const next = this.nextPages.pipe(
       exhaustMap(() => (this.cursor ? this.load(this.query, this.cursor) : EMPTY)),
     );
-    merge(first, next)
+    const again = this.reloads.pipe(switchMap(() => this.load(this.query, null)));
+    merge(first, next, again)
       .pipe(takeUntilDestroyed())
       .subscribe(({ query, after, page }) => {
         if (query !== this.query) return;
@@ -71,6 +73,11 @@ export class MembersStore {
   /** Shows the members of `chatId` matching `search` (debounced; the same query is not re-sent). */
   search(chatId: string, search: string): void {
     this.searches.next({ chatId, search });
+  }
+
+  /** The current search again from its first page: members, roles or names changed. */
+  reload(): void {
+    if (this.query.chatId) this.reloads.next();
   }
 
   /** The next page, when there is one and none is on its way. */

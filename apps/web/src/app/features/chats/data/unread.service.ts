@@ -156,10 +156,21 @@ export class UnreadService {
     this.socket
       .on('message:new')
       .pipe(
-        filter((message) => message.senderId !== me()),
+        // A group's system message (someone added, a rename) is nobody's words: never unread.
+        filter((message) => message.senderId !== me() && !message.system),
         takeUntilDestroyed(),
       )
       .subscribe((message) => this.state$.next(addMessage(this.state$.value, message)));
+
+    this.socket
+      .on('chat:removed')
+      .pipe(takeUntilDestroyed())
+      .subscribe(({ chatId }) => {
+        if (!this.state$.value[chatId]) return;
+        const next = { ...this.state$.value };
+        delete next[chatId];
+        this.state$.next(next);
+      });
 
     this.socket
       .on('message:updated')

@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  ElementRef,
   OnDestroy,
   afterNextRender,
   computed,
@@ -17,8 +18,14 @@ import { SessionStore } from '../../../core/auth/session.store';
 import { Avatar } from '../../../shared/avatar';
 import { BackToChats } from '../../../shared/back-to-chats';
 import { Composer } from '../components/composer';
+import { GroupPanel } from '../components/group-panel';
 import { MemberList } from '../components/member-list';
-import { MessageList, type EditRequest, type ReactRequest } from '../components/message-list';
+import {
+  MessageList,
+  type EditRequest,
+  type MemberRead,
+  type ReactRequest,
+} from '../components/message-list';
 import { ChatsStore } from '../data/chats.store';
 import { MessagesStore } from '../data/messages.store';
 import { SendQueue } from '../data/send-queue.service';
@@ -28,7 +35,7 @@ import { UnreadService } from '../data/unread.service';
 /** One open chat (/chats/:id): header, conversation, composer. */
 @Component({
   selector: 'app-chat-view-page',
-  imports: [RouterLink, Avatar, BackToChats, MessageList, Composer, MemberList],
+  imports: [RouterLink, Avatar, BackToChats, MessageList, Composer, MemberList, GroupPanel],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './chat-view-page.html',
   styleUrl: './chat-view-page.css',
@@ -42,6 +49,7 @@ export class ChatViewPage implements OnDestroy {
   private readonly unread = inject(UnreadService);
   private readonly router = inject(Router);
   private readonly composer = viewChild(Composer);
+  private readonly detailsToggle = viewChild<ElementRef<HTMLButtonElement>>('detailsToggle');
 
   /** The route's `:id`. */
   readonly id = input.required<string>();
@@ -64,6 +72,23 @@ export class ChatViewPage implements OnDestroy {
     () => this.chat()?.title ?? (this.isGlobal() ? 'All' : 'Chat'),
   );
   protected readonly peerReadUpTo = computed(() => this.chats.peerReadUpTo(this.id()));
+  protected readonly group = computed(() => {
+    const chat = this.chat();
+    return chat?.kind === 'group' ? chat : null;
+  });
+  /** Set when the user was removed from this group (or left it elsewhere) while it was open. */
+  protected readonly removedTitle = computed(() => this.chats.removedTitle(this.id()));
+  /** A group's read marks, named from its member list, for "Seen by N". */
+  protected readonly memberReads = computed<MemberRead[] | null>(() => {
+    const group = this.group();
+    if (!group) return null;
+    const reads = this.chats.memberReads(group.id);
+    const names = new Map(group.members.map((member) => [member.id, member.fullName]));
+    // A complete member list leaves out those who have left; a large group's names only some.
+    return Object.entries(reads)
+      .filter(([id]) => names.has(id) || !group.membersComplete)
+      .map(([id, upToId]) => ({ id, upToId, name: names.get(id) ?? 'Someone' }));
+  });
   protected readonly unavailable = computed(() => {
     const history = this.history();
     return history?.status === 'error' && history.messages.length === 0;
@@ -85,7 +110,10 @@ export class ChatViewPage implements OnDestroy {
   protected readonly subtitle = computed(() => {
     const chat = this.chat();
     if (!chat) return '';
-    if (chat.kind === 'global') return `${chat.memberCount.toLocaleString('en-US')} members`;
+    if (chat.kind !== 'direct') {
+      const count = chat.memberCount.toLocaleString('en-US');
+      return chat.memberCount === 1 ? '1 member' : `${count} members`;
+    }
     return this.peer()?.online ? 'online' : 'offline';
   });
 
@@ -96,6 +124,8 @@ export class ChatViewPage implements OnDestroy {
   protected readonly sendError = signal<string | null>(null);
   /** The member list of `All`, shown beside its conversation on demand. */
   protected readonly showMembers = signal(false);
+  /** A group's details panel. */
+  protected readonly showDetails = signal(false);
   /** The message the composer's next message answers. */
   protected readonly replyingTo = signal<MessageRef | null>(null);
   private readonly atBottom = signal(true);
@@ -106,6 +136,7 @@ export class ChatViewPage implements OnDestroy {
       const at = this.at();
       untracked(() => {
         this.sendError.set(null);
+        this.showDetails.set(false);
         this.replyingTo.set(null);
         if (at) void this.messages.openAt(id, at);
         else if (this.messages.history(id)?.hasMoreAfter) void this.messages.openLatest(id);
@@ -117,6 +148,10 @@ export class ChatViewPage implements OnDestroy {
     // once the user is at the bottom.
     effect(() => {
       const chatId = this.id();
+      if (this.removedTitle() !== null) {
+        this.unread.setViewing(null);
+        return;
+      }
       const stored = this.history()?.messages;
       const newest = stored?.at(-1)?.id ?? null;
       this.unread.setViewing({ chatId, seenUpToId: this.atBottom() ? newest : null });
@@ -137,6 +172,11 @@ export class ChatViewPage implements OnDestroy {
   ngOnDestroy(): void {
     this.typing.userStopped(this.id());
     this.unread.setViewing(null);
+  }
+
+  protected closeDetails(): void {
+    this.showDetails.set(false);
+    this.detailsToggle()?.nativeElement.focus();
   }
 
   protected onAtBottom(atBottom: boolean): void {

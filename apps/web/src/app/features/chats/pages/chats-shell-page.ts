@@ -129,6 +129,10 @@ export class ChatsShellPage implements OnDestroy {
     void this.router.navigateByUrl('/new');
   }
 
+  protected newGroup(): void {
+    void this.router.navigateByUrl('/new-group');
+  }
+
   protected logout(): void {
     void this.auth.logout();
   }
@@ -148,12 +152,13 @@ export class ChatsShellPage implements OnDestroy {
       const name = chat.members.find((m) => m.id === typists[0])?.fullName.split(' ')[0];
       preview = chat.kind === 'direct' || !name ? 'typing…' : `${name} is typing…`;
     } else if (last) {
-      const author =
-        last.senderId === me
+      const author = last.system
+        ? ''
+        : last.senderId === me
           ? 'You: '
-          : chat.kind === 'global'
-            ? `${last.senderName.split(' ')[0]}: `
-            : '';
+          : chat.kind === 'direct'
+            ? ''
+            : `${last.senderName.split(' ')[0]}: `;
       preview = last.deleted ? 'Message deleted' : author + last.content.replace(/\s+/g, ' ');
     }
     return {

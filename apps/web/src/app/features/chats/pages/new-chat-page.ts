@@ -40,7 +40,7 @@ type PeopleState =
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: { '(keydown.escape)': 'close()' },
   templateUrl: './new-chat-page.html',
-  styleUrl: './new-chat-page.css',
+  styleUrls: ['./person-picker-page.css', './new-chat-page.css'],
 })
 export class NewChatPage {
   private readonly api = inject(ChatsApiService);
