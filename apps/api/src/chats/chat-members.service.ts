@@ -33,9 +33,10 @@ export class ChatMembersService {
   ) {}
 
   /**
-   * `Chat.members` for each of the caller's chats: every member of a direct chat; for the
-   * global chat at most LIMITS.chatMembersMax, the caller's direct-chat peers first, then by
-   * name.
+   * `Chat.members` for each of the caller's chats: every member of a direct chat; a group's
+   * first LIMITS.chatMembersMax by name (read per chat with that limit, so a large group
+   * costs a page, not its size); for the global chat at most LIMITS.chatMembersMax, the
+   * caller's direct-chat peers first, then by name.
    */
   async forChats(userId: string, chatIds: readonly string[]): Promise<Map<string, ChatMember[]>> {
     const others = chatIds.filter((id) => id !== GLOBAL_CHAT_ID);
@@ -43,11 +44,14 @@ export class ChatMembersService {
     if (others.length > 0) {
       rows.push(
         ...(await this.db.query<MemberRow[]>(
-          `SELECT cm.chat_id, cm.last_read_id::text AS last_read_id, cm.role,
-                  u.id, u.login, u.full_name
-             FROM chat_members cm JOIN users u ON u.id = cm.user_id
-            WHERE cm.chat_id = ANY($1)
-            ORDER BY ${userOrder('u')}`,
+          `SELECT page.* FROM unnest($1::text[]) AS chat(id)
+            CROSS JOIN LATERAL (
+              SELECT cm.chat_id, cm.last_read_id::text AS last_read_id, cm.role,
+                     u.id, u.login, u.full_name
+                FROM chat_members cm JOIN users u ON u.id = cm.user_id
+               WHERE cm.chat_id = chat.id
+               ORDER BY ${userOrder('u')}
+               LIMIT ${LIMITS.chatMembersMax}) page`,
           [others],
         )),
       );
@@ -62,8 +66,6 @@ export class ChatMembersService {
     const byChat = new Map<string, ChatMember[]>();
     rows.forEach((row, i) => {
       const list = byChat.get(row.chat_id) ?? [];
-      // A group lists its first LIMITS.chatMembersMax members by name (membersComplete false).
-      if (list.length >= LIMITS.chatMembersMax && !directChatMembers(row.chat_id)) return;
       list.push({ ...(users[i] as User), lastReadId: row.last_read_id, role: row.role });
       byChat.set(row.chat_id, list);
     });

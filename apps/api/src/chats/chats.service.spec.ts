@@ -134,4 +134,32 @@ describe('ChatsService', () => {
     await send(cid, withCid.id, 'newest');
     expect(await ids()).toEqual([GLOBAL_CHAT_ID, withCid.id, withBob.id]);
   });
+
+  it("builds every member's own view of a chat at once, as each would load it, and none for outsiders", async () => {
+    const [ann, bob, cid, dan] = await Promise.all([
+      t.register('Ann'),
+      t.register('Bob'),
+      t.register('Cid'),
+      t.register('Dan'),
+    ]);
+    const direct = (await chats.createDirect(ann.user.id, bob.user.id)).chat;
+    await send(ann, direct.id, 'one');
+    await send(ann, direct.id, 'two');
+    await send(bob, direct.id, 'three');
+    const ids = [ann, bob, cid, dan].map((u) => u.user.id);
+
+    const directViews = await chats.viewsOf(direct.id, ids);
+    expect([...directViews.keys()].sort()).toEqual([ann.user.id, bob.user.id].sort());
+    for (const user of [ann, bob]) {
+      expect(directViews.get(user.user.id)).toEqual(await chats.get(user.user.id, direct.id));
+    }
+    expect(directViews.get(bob.user.id)).toMatchObject({ title: 'Ann', unreadCount: 2 });
+
+    // The global chat lists each user's own direct-chat peers first: views differ there too.
+    const globalViews = await chats.viewsOf(GLOBAL_CHAT_ID, ids);
+    expect(globalViews.size).toBe(4);
+    for (const user of [ann, bob, cid, dan]) {
+      expect(globalViews.get(user.user.id)).toEqual(await chats.get(user.user.id, GLOBAL_CHAT_ID));
+    }
+  });
 });

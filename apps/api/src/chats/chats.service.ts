@@ -9,6 +9,7 @@ import {
   LIMITS,
   type Chat,
   type ChatKind,
+  type ChatMember,
   type MembersPage,
 } from '@chat/shared-types';
 import { DataSource } from 'typeorm';
@@ -25,6 +26,8 @@ import { ChatMembersService } from './chat-members.service';
 import type { MembersQueryDto } from './dto/members-query.dto';
 
 interface ChatRow {
+  /** Whose view the row is. */
+  user_id: string;
   id: string;
   kind: ChatKind;
   /** A group's title; null for the others. */
@@ -199,13 +202,47 @@ export class ChatsService {
    * primary key instead and filter on chat_id, which for a quiet chat in a table of millions
    * reads them all (seen in W6 at 5,000,000 messages: 10 s and a 503).
    */
+  /**
+   * Each given member's own view of one chat (chat:created, chat:updated after a group's
+   * change), built in two queries whatever the number of members: a 1,000-member group's
+   * rename costs one read of its rows, not 1,000 chat loads. Users who are not members are
+   * left out.
+   */
+  async viewsOf(chatId: string, userIds: readonly string[]): Promise<Map<string, Chat>> {
+    const views = new Map<string, Chat>();
+    if (userIds.length === 0) return views;
+    const rows = await this.rows([...userIds], chatId);
+    const first = rows[0];
+    if (!first) return views;
+    // A group's or a direct chat's members are listed the same for everyone (forChats); the
+    // global chat lists each user's direct-chat peers first.
+    const shared =
+      chatId === GLOBAL_CHAT_ID ? null : await this.chatMembers.forChats(first.user_id, [chatId]);
+    for (const row of rows) {
+      const members = shared ?? (await this.chatMembers.forChats(row.user_id, [chatId]));
+      views.set(row.user_id, toChat(row, members, row.user_id));
+    }
+    return views;
+  }
+
   private async load(userId: string, chatId: string | null): Promise<Chat[]> {
-    const rows: ChatRow[] = await this.db.query(
-      `SELECT c.id, c.kind, c.title, cm.last_read_id::text AS last_read_id,
+    const rows = await this.rows([userId], chatId);
+    if (rows.length === 0) return [];
+    const members = await this.chatMembers.forChats(
+      userId,
+      rows.map((r) => r.id),
+    );
+    return rows.map((row) => toChat(row, members, userId));
+  }
+
+  /** The chats of the users (one chat, or all of theirs): `all` first, then by activity. */
+  private rows(userIds: string[], chatId: string | null): Promise<ChatRow[]> {
+    return this.db.query(
+      `SELECT cm.user_id, c.id, c.kind, c.title, cm.last_read_id::text AS last_read_id,
               (SELECT count(*)::int FROM (
                  SELECT 1 FROM messages m
                   WHERE m.chat_id = c.id AND m.id > COALESCE(cm.last_read_id, 0)
-                    AND m.sender_id <> $1 AND m.deleted_at IS NULL AND m.system IS NULL
+                    AND m.sender_id <> cm.user_id AND m.deleted_at IS NULL AND m.system IS NULL
                   ORDER BY m.chat_id, m.id
                   LIMIT ${LIMITS.unreadMax + 1}) unread) AS unread_count,
               COALESCE(n.member_count, 0) AS member_count,
@@ -216,37 +253,34 @@ export class ChatsService {
          FROM chat_members cm
          JOIN chats c ON c.id = cm.chat_id
          LEFT JOIN chat_member_counts n ON n.chat_id = c.id
-        WHERE cm.user_id = $1 AND ($2::text IS NULL OR c.id = $2)
+        WHERE cm.user_id = ANY($1::uuid[]) AND ($2::text IS NULL OR c.id = $2)
         ORDER BY c.id = '${GLOBAL_CHAT_ID}' DESC, COALESCE(c.last_message_at, c.created_at) DESC, c.id`,
-      [userId, chatId],
+      [userIds, chatId],
     );
-    if (rows.length === 0) return [];
-    const members = await this.chatMembers.forChats(
-      userId,
-      rows.map((r) => r.id),
-    );
-    return rows.map((row) => {
-      const chatMembers = members.get(row.id) ?? [];
-      const peer = chatMembers.find((m) => m.id !== userId);
-      return {
-        id: row.id,
-        kind: row.kind,
-        title:
-          row.kind === 'global'
-            ? GLOBAL_CHAT_TITLE
-            : row.kind === 'group'
-              ? (row.title ?? '')
-              : (peer?.fullName ?? ''),
-        members: chatMembers,
-        memberCount: row.member_count,
-        membersComplete: chatMembers.length >= row.member_count,
-        lastMessage: row.last_message ? toMessage(row.last_message) : null,
-        unreadCount: row.unread_count,
-        lastReadId: row.last_read_id,
-        version: row.version,
-      };
-    });
   }
+}
+
+/** One user's view of a chat from its row and the chats' member lists. */
+function toChat(row: ChatRow, members: Map<string, ChatMember[]>, userId: string): Chat {
+  const chatMembers = members.get(row.id) ?? [];
+  const peer = chatMembers.find((m) => m.id !== userId);
+  return {
+    id: row.id,
+    kind: row.kind,
+    title:
+      row.kind === 'global'
+        ? GLOBAL_CHAT_TITLE
+        : row.kind === 'group'
+          ? (row.title ?? '')
+          : (peer?.fullName ?? ''),
+    members: chatMembers,
+    memberCount: row.member_count,
+    membersComplete: chatMembers.length >= row.member_count,
+    lastMessage: row.last_message ? toMessage(row.last_message) : null,
+    unreadCount: row.unread_count,
+    lastReadId: row.last_read_id,
+    version: row.version,
+  };
 }
 
 /** An id no chat can have (too long, NUL) is forbidden like any chat one is not in. */

@@ -317,10 +317,9 @@ export class GroupsService {
     );
     const created = new Map<string, Chat>();
     const updated = new Map<string, Chat>();
-    for (const userId of outcome.members) {
-      const chat = await this.chats.get(userId, chatId).catch(() => null);
-      if (!chat) continue;
-      (outcome.added.includes(userId) ? created : updated).set(userId, chat);
+    const added = new Set(outcome.added);
+    for (const [userId, chat] of await this.chats.viewsOf(chatId, outcome.members)) {
+      (added.has(userId) ? created : updated).set(userId, chat);
     }
     if (created.size > 0) this.events.emit('chat.created', { chatsByUser: created });
     const row = rows[0];
