@@ -16,6 +16,8 @@ import { clockTime, dayLabel, sameDay } from '../../../shared/format-time';
 import type { ConversationEntry } from '../data/messages.store';
 import { compareIds } from '../data/message-order';
 import type { MessageRef } from '@chat/shared-types';
+import { ImageViewer, type ViewerImage } from '../attachments/image-viewer';
+import { MessageAttachments } from '../attachments/message-attachments';
 import { MessageMenu, type MessageAction } from './message-menu';
 import { Receipt, type ReceiptState } from './receipt';
 
@@ -89,7 +91,7 @@ const LOAD_NEWER_WITHIN_PX = 160;
  */
 @Component({
   selector: 'app-message-list',
-  imports: [Receipt, MessageMenu],
+  imports: [Receipt, MessageMenu, MessageAttachments, ImageViewer],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './message-list.html',
   // The conversation's layout, and what message actions add to it (each within the style budget).
@@ -137,6 +139,22 @@ export class MessageList {
   private readonly jumpTarget = signal<string | null>(null);
   protected readonly flashId = signal<string | null>(null);
   protected readonly status = signal('');
+  /** The photo open full size (its attachment id), paging through every photo held. */
+  protected readonly viewing = signal<string | null>(null);
+  protected readonly photos = computed<ViewerImage[]>(() =>
+    this.entries().flatMap((entry) =>
+      entry.id === null || entry.deleted
+        ? []
+        : entry.attachments
+            .filter((attachment) => attachment.kind === 'image')
+            .map((attachment) => ({
+              attachment,
+              messageId: entry.id ?? '',
+              senderName: entry.senderName,
+              createdAt: entry.createdAt,
+            })),
+    ),
+  );
   private pressTimer: ReturnType<typeof setTimeout> | undefined;
   private flashTimer: ReturnType<typeof setTimeout> | undefined;
   private statusTimer: ReturnType<typeof setTimeout> | undefined;

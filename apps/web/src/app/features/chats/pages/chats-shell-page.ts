@@ -19,6 +19,7 @@ import { Avatar } from '../../../shared/avatar';
 import { listTime } from '../../../shared/format-time';
 import { ChatList, type ChatListItem } from '../components/chat-list';
 import { ConnectionBanner } from '../components/connection-banner';
+import { UploadQueue } from '../attachments/upload-queue.service';
 import { SearchPanel } from '../components/search-panel';
 import { ChatsStore } from '../data/chats.store';
 import { MessagesStore } from '../data/messages.store';
@@ -40,6 +41,7 @@ const APP_TITLE = 'Chat';
     ChatSocketService,
     UnreadService,
     ChatsStore,
+    UploadQueue,
     SendQueue,
     MessagesStore,
     TypingService,
