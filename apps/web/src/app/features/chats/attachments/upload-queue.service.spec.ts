@@ -11,6 +11,13 @@ import { RETRY_FIRST_MS, UploadQueue } from './upload-queue.service';
 
 const UPLOAD_URL = `/api/chats/${encodeURIComponent(DM_BOB)}/attachments`;
 
+/** The item at `index`, which the test expects to be there. */
+function nth<T>(list: readonly T[], index = 0): T {
+  const item = list[index];
+  if (item === undefined) throw new Error(`expected an item at ${index} of ${list.length}`);
+  return item;
+}
+
 function fileOf(name: string, bytes: number, type = 'application/pdf'): File {
   return new File([new Uint8Array(bytes)], name, { type });
 }
@@ -74,21 +81,23 @@ describe('UploadQueue (files sent with a message)', () => {
 
   it('uploads each file as it is picked, reporting the bytes sent', () => {
     uploads.add(DM_BOB, [fileOf('report.pdf', 1000)]);
-    const [request] = uploadRequests();
+    const request = nth(uploadRequests());
     expect(request.request.body.get('file').name).toBe('report.pdf');
     expect(request.request.reportProgress).toBe(true);
 
     request.event({ type: HttpEventType.UploadProgress, loaded: 400, total: 1000 });
-    expect(uploads.draftIn(DM_BOB)[0]).toMatchObject({ status: 'uploading', sent: 400 });
+    expect(nth(uploads.draftIn(DM_BOB))).toMatchObject({ status: 'uploading', sent: 400 });
 
     stored(request, 'a1');
-    expect(uploads.draftIn(DM_BOB)[0]).toMatchObject({ status: 'done', sent: 1000 });
-    expect(uploads.draftIn(DM_BOB)[0].attachment?.id).toBe('a1');
+    expect(nth(uploads.draftIn(DM_BOB))).toMatchObject({ status: 'done', sent: 1000 });
+    expect(nth(uploads.draftIn(DM_BOB)).attachment?.id).toBe('a1');
   });
 
   it('sends the message only when every file is uploaded, with their ids in the order picked', async () => {
     uploads.add(DM_BOB, [fileOf('one.pdf', 10), fileOf('two.png', 20, 'image/png')]);
-    const [first, second] = uploadRequests();
+    const requests = uploadRequests();
+    const first = nth(requests, 0);
+    const second = nth(requests, 1);
     expect(queue.send(DM_BOB, 'the slides', null, true).ok).toBe(true);
 
     const line = store.conversation(DM_BOB, ME)().at(-1);
@@ -116,7 +125,7 @@ describe('UploadQueue (files sent with a message)', () => {
   it('sends a message of files alone, with no caption', async () => {
     uploads.add(DM_BOB, [fileOf('scan.pdf', 10)]);
     expect(queue.send(DM_BOB, '   ', null, true).ok).toBe(true);
-    stored(uploadRequests()[0], 'a1');
+    stored(nth(uploadRequests()), 'a1');
     await settle();
     expect(ctx.socket.sentAt('message:send', 0).payload).toMatchObject({
       content: '',
@@ -134,8 +143,8 @@ describe('UploadQueue (files sent with a message)', () => {
 
   it('cancels an upload under way: the request is aborted and the file is gone', () => {
     uploads.add(DM_BOB, [fileOf('keep.pdf', 10), fileOf('drop.pdf', 10)]);
-    const [, dropping] = uploadRequests();
-    uploads.cancel(uploads.draftIn(DM_BOB)[1].id);
+    const dropping = nth(uploadRequests(), 1);
+    uploads.cancel(nth(uploads.draftIn(DM_BOB), 1).id);
     expect(dropping.cancelled).toBe(true);
     expect(statuses()).toEqual([['keep.pdf', 'uploading']]);
   });
@@ -143,7 +152,7 @@ describe('UploadQueue (files sent with a message)', () => {
   it('drops a caption-less message whose every file was cancelled, and sends nothing', async () => {
     uploads.add(DM_BOB, [fileOf('oops.pdf', 10)]);
     queue.send(DM_BOB, '', null, true);
-    const [upload] = uploads.uploads();
+    const upload = nth(uploads.uploads());
     uploads.cancel(upload.id);
     await settle();
     expect(queue.outgoing()).toEqual([]);
@@ -152,7 +161,9 @@ describe('UploadQueue (files sent with a message)', () => {
 
   it("shows the API's reason when it refuses a file, and uploads it again on retry", async () => {
     uploads.add(DM_BOB, [fileOf('huge.pdf', 10), fileOf('fast.pdf', 10)]);
-    const [huge, fast] = uploadRequests();
+    const requests = uploadRequests();
+    const huge = nth(requests, 0);
+    const fast = nth(requests, 1);
     huge.flush(
       { statusCode: 413, error: 'invalid', message: 'file: larger than 25 MB' },
       { status: 413, statusText: 'Payload Too Large' },
@@ -170,10 +181,10 @@ describe('UploadQueue (files sent with a message)', () => {
     await settle();
     expect(sends()).toHaveLength(0);
 
-    const [, retried] = uploads.uploads();
+    const retried = nth(uploads.uploads(), 1);
     uploads.retry(retried.id);
-    stored(uploadRequests()[0], 'a2');
-    uploads.cancel(uploads.uploads()[0].id);
+    stored(nth(uploadRequests()), 'a2');
+    uploads.cancel(nth(uploads.uploads()).id);
     await settle();
     expect(ctx.socket.sentAt('message:send', 0).payload).toMatchObject({
       content: 'two files',
@@ -183,18 +194,19 @@ describe('UploadQueue (files sent with a message)', () => {
 
   it('restarts uploads when the browser is back online, and only then sends the message', async () => {
     uploads.add(DM_BOB, [fileOf('trip.jpg', 500, 'image/jpeg')]);
-    const [cut] = uploadRequests();
+    const cut = nth(uploadRequests());
     cut.event({ type: HttpEventType.UploadProgress, loaded: 300, total: 500 });
     queue.send(DM_BOB, 'from the trip', null, true);
 
     window.dispatchEvent(new Event('offline'));
     expect(cut.cancelled).toBe(true);
-    expect(uploads.uploads()[0]).toMatchObject({ status: 'offline', sent: 0 });
+    expect(nth(uploads.uploads())).toMatchObject({ status: 'offline', sent: 0 });
     await settle();
     expect(sends()).toHaveLength(0);
 
     window.dispatchEvent(new Event('online'));
-    const [again] = uploadRequests();
+    ctx.socket.serverAccepts();
+    const again = nth(uploadRequests());
     expect(again.request.body.get('file').name).toBe('trip.jpg');
     stored(again, 'a1');
     await settle();
@@ -204,23 +216,23 @@ describe('UploadQueue (files sent with a message)', () => {
   it('tries again by itself after a dropped connection, with no online event', async () => {
     vi.useFakeTimers();
     uploads.add(DM_BOB, [fileOf('notes.pdf', 10)]);
-    uploadRequests()[0].error(new ProgressEvent('error'), { status: 0 });
-    expect(uploads.uploads()[0]).toMatchObject({
+    nth(uploadRequests()).error(new ProgressEvent('error'), { status: 0 });
+    expect(nth(uploads.uploads())).toMatchObject({
       status: 'offline',
       error: 'Waiting for the connection…',
     });
     expect(uploadRequests()).toHaveLength(0);
 
     vi.advanceTimersByTime(RETRY_FIRST_MS);
-    const [again] = uploadRequests();
+    const again = nth(uploadRequests());
     stored(again, 'a1');
-    expect(uploads.uploads()[0].status).toBe('done');
+    expect(nth(uploads.uploads()).status).toBe('done');
   });
 
   it('keeps a message with files pending across a reconnection, and sends it once', async () => {
     uploads.add(DM_BOB, [fileOf('doc.pdf', 10)]);
     queue.send(DM_BOB, 'doc', null, true);
-    stored(uploadRequests()[0], 'a1');
+    stored(nth(uploadRequests()), 'a1');
     await settle();
     ctx.socket.drop();
     await settle();
@@ -244,7 +256,7 @@ describe('UploadQueue (files sent with a message)', () => {
     expect(isExpired(expired.url)).toBe(true);
 
     const refreshed = store.refreshAttachments(DM_BOB, held.id);
-    const [request] = ctx.historyRequests(DM_BOB);
+    const request = nth(ctx.historyRequests(DM_BOB));
     expect(request.request.params.get('around')).toBe(held.id);
     const fresh = {
       ...expired,
@@ -257,7 +269,8 @@ describe('UploadQueue (files sent with a message)', () => {
     const shown = store
       .conversation(DM_BOB, ME)()
       .find((entry) => entry.id === held.id);
-    expect(shown?.attachments[0].url).toBe(fresh.url);
-    expect(isExpired(shown?.attachments[0].url ?? null)).toBe(false);
+    const url = nth(shown?.attachments ?? []).url;
+    expect(url).toBe(fresh.url);
+    expect(isExpired(url)).toBe(false);
   });
 });
