@@ -22,9 +22,15 @@ const PHOTO_MAX_HEIGHT = 320;
 interface PhotoView {
   attachment: Attachment;
   src: string | null;
-  /** Width it is shown at, known before it loads, so the timeline does not jump. */
+  /** The size it is shown at, known before it loads, so the timeline does not jump. */
   width: number;
-  ratio: string;
+  height: number;
+}
+
+/** A photo's size scaled down to fit the timeline's box, keeping its proportions. */
+function fitted(width: number, height: number): { width: number; height: number } {
+  const scale = Math.min(1, PHOTO_MAX_WIDTH / width, PHOTO_MAX_HEIGHT / Math.max(height, 1));
+  return { width: Math.round(width * scale), height: Math.round(height * scale) };
 }
 
 /**
@@ -73,10 +79,7 @@ export class MessageAttachments {
         attachment,
         // An expired URL would show a broken image: wait for the fresh one instead.
         src: expired ? null : (attachment.thumbnailUrl ?? attachment.url),
-        width: Math.round(
-          Math.min(PHOTO_MAX_WIDTH, width, (PHOTO_MAX_HEIGHT * width) / Math.max(height, 1)),
-        ),
-        ratio: `${width} / ${height}`,
+        ...fitted(width, height),
       };
     });
   });

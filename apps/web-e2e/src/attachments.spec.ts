@@ -1,0 +1,141 @@
+import { readFile } from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
+import { openDirectChat, registerActor } from './support/api-client';
+import {
+  dropFiles,
+  gradientJpeg,
+  loadedPhotoWidths,
+  noisePng,
+  throttleUploads,
+  tinyPdf,
+  type TestFile,
+} from './support/attachment-files';
+import { BrowserSession, PHONE, launchBrowser } from './support/browser';
+import { ChatUi } from './support/chat-ui';
+import { eventually } from './support/eventually';
+import { person } from './support/people';
+
+/*
+ * Ada (desktop) drags two photos onto the conversation and sends them with a caption, on a
+ * slow link so that she watches them upload; Grace (phone) attaches a PDF with the attach
+ * button. Each sees the other's files: the photos loaded and open full size, the PDF downloads
+ * under its name with its bytes.
+ */
+describe('photos and files between two people', () => {
+  const ada = person('Ada Lovelace');
+  const grace = person('Grace Hopper');
+  let browser: Browser;
+  let adaSession: BrowserSession;
+  let graceSession: BrowserSession;
+  let adaUi: ChatUi;
+  let graceUi: ChatUi;
+  let sunset: TestFile;
+  let harbour: TestFile;
+  const minutes = tinyPdf('minutes-2026-12.pdf');
+
+  beforeAll(async () => {
+    [sunset, harbour] = await Promise.all([
+      noisePng('sunset.png', 640, 480),
+      gradientJpeg('harbour.jpg', 900, 1200),
+    ]);
+    browser = await launchBrowser();
+    const [adaActor, graceActor] = [await registerActor(ada), await registerActor(grace)];
+    await openDirectChat(adaActor, graceActor);
+    adaSession = await BrowserSession.open(browser);
+    graceSession = await BrowserSession.open(browser, PHONE);
+    adaUi = new ChatUi(adaSession.page);
+    graceUi = new ChatUi(graceSession.page);
+    await Promise.all([adaUi.signIn(ada), graceUi.signIn(grace)]);
+    await adaUi.openChat(grace.fullName);
+    await graceUi.openChat(ada.fullName);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('sends dropped photos after showing their upload progress; the receiver sees them loaded', async () => {
+    const unthrottle = await throttleUploads(adaSession, 128 * 1024);
+    await dropFiles(adaUi.page, adaUi.messageLog(), [sunset, harbour]);
+
+    const tray = adaUi.page.getByRole('list', { name: 'Files to send' });
+    const bar = tray.getByRole('progressbar', { name: 'Uploading sunset.png' });
+    const seen = await eventually(async () => {
+      const value = await bar.evaluate((progress: HTMLProgressElement) => progress.value, {
+        timeout: 1_000,
+      });
+      expect(value).toBeGreaterThan(0);
+      expect(value).toBeLessThan(100);
+      return value;
+    });
+    expect(seen).toBeGreaterThan(0);
+
+    await adaUi.composer().fill('Sunset from the office, and the harbour');
+    await adaUi.page.getByRole('button', { name: 'Send', exact: true }).click();
+    // Sent while still uploading: the message waits in the timeline with its progress.
+    await expect(tray.count()).resolves.toBe(0);
+    const pending = adaUi.messageLog().getByRole('list', { name: 'Files being sent' });
+    await pending.getByRole('progressbar').first().waitFor();
+    await unthrottle();
+
+    await graceUi.message('Sunset from the office, and the harbour').waitFor();
+    await eventually(async () => expect(await loadedPhotoWidths(graceUi)).toHaveLength(2));
+    await eventually(async () => {
+      const widths = await loadedPhotoWidths(graceUi);
+      expect(widths.every((width) => width > 0)).toBe(true);
+    });
+    // Ada's own copy turns from the upload into the stored photos too.
+    await eventually(async () => expect(await pending.count()).toBe(0));
+    await eventually(async () => {
+      const widths = await loadedPhotoWidths(adaUi);
+      expect(widths).toHaveLength(2);
+      expect(widths.every((width) => width > 0)).toBe(true);
+    });
+  });
+
+  it('opens a photo full size; the arrow keys move to the next one and Esc closes', async () => {
+    const page = graceUi.page;
+    await page.getByRole('button', { name: 'Open photo sunset.png' }).click();
+    const viewer = page.getByRole('dialog', { name: 'sunset.png' });
+    await viewer.waitFor();
+    const full = viewer.getByRole('img', { name: 'sunset.png' });
+    await eventually(async () =>
+      expect(await full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(640),
+    );
+
+    await page.keyboard.press('ArrowRight');
+    const next = page.getByRole('dialog', { name: 'harbour.jpg' });
+    await next.waitFor();
+    await eventually(async () =>
+      expect(
+        await next
+          .getByRole('img', { name: 'harbour.jpg' })
+          .evaluate((img: HTMLImageElement) => img.naturalWidth),
+      ).toBe(900),
+    );
+
+    await page.keyboard.press('Escape');
+    await next.waitFor({ state: 'hidden' });
+    await expect(page.getByRole('dialog').count()).resolves.toBe(0);
+  });
+
+  it('sends a PDF through the attach button; the receiver downloads it under its name', async () => {
+    const chooser = graceUi.page.waitForEvent('filechooser');
+    await graceUi.page.getByRole('button', { name: 'Attach files' }).click();
+    await (await chooser).setFiles(minutes);
+    await graceUi.page.getByRole('list', { name: 'Files to send' }).getByText('uploaded').waitFor();
+    await graceUi.page.getByRole('button', { name: 'Send', exact: true }).click();
+
+    const link = adaUi.messageLog().getByRole('link', { name: /^Download minutes-2026-12\.pdf/ });
+    await link.waitFor();
+    const [download] = await Promise.all([adaUi.page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe('minutes-2026-12.pdf');
+    const bytes = await readFile(await download.path());
+    expect(bytes.equals(minutes.buffer)).toBe(true);
+  });
+
+  it('raised no console errors, uncaught exceptions or dialogs', () => {
+    expect([...adaSession.problems, ...graceSession.problems]).toEqual([]);
+    expect([...adaSession.dialogs, ...graceSession.dialogs]).toEqual([]);
+  });
+});
