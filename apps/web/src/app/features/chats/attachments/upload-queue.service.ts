@@ -20,7 +20,7 @@ export interface Upload {
   /** The message it belongs to once sent; null while it waits in the composer. */
   clientId: string | null;
   file: File;
-  /** A local picture of an image file, shown until the message is stored. */
+  /** A small local picture of an image file (a data: URL), shown while it uploads. */
   previewUrl: string | null;
   status: UploadStatus;
   /** Bytes the server has received so far. */
@@ -33,8 +33,30 @@ export const PARALLEL_UPLOADS = 3;
 export const RETRY_FIRST_MS = 1_000;
 export const RETRY_MAX_MS = 15_000;
 
-/** Image types a browser shows, so a local preview is worth making. */
+/** Image types a browser decodes, so a local preview can be made. */
 const PREVIEWABLE = /^image\/(png|jpeg|gif|webp|avif|bmp)$/;
+/** Longest side of a local preview, in pixels (tiles show it at 44 CSS px). */
+const PREVIEW_SIDE = 128;
+
+/**
+ * A small picture of an image file, as a data: URL (the app's CSP allows data: images and not
+ * blob: ones); null when the browser cannot decode it.
+ */
+async function previewOf(file: File): Promise<string | null> {
+  if (!PREVIEWABLE.test(file.type) || typeof createImageBitmap !== 'function') return null;
+  try {
+    const bitmap = await createImageBitmap(file);
+    const scale = Math.min(1, PREVIEW_SIDE / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+    canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+    canvas.getContext('2d')?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    return canvas.toDataURL('image/jpeg', 0.8);
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Uploads of the session, a few at a time. A file starts uploading as soon as it is picked; a
@@ -67,7 +89,6 @@ export class UploadQueue {
       window?.removeEventListener('offline', offline);
       this.running.forEach((subscription) => subscription.unsubscribe());
       this.timers.forEach((timer) => clearTimeout(timer));
-      this.list().forEach(revoke);
       this.changed.complete();
     });
   }
@@ -81,13 +102,18 @@ export class UploadQueue {
       chatId,
       clientId: null,
       file,
-      previewUrl: PREVIEWABLE.test(file.type) ? URL.createObjectURL(file) : null,
+      previewUrl: null,
       status: 'queued',
       sent: 0,
       attachment: null,
       error: null,
     }));
     this.list.update((list) => [...list, ...added]);
+    for (const upload of added) {
+      void previewOf(upload.file).then((previewUrl) => {
+        if (previewUrl) this.patch(upload.id, { previewUrl });
+      });
+    }
     this.pump();
     return taken.length < files.length
       ? `A message can carry at most ${LIMITS.attachmentsMax} files.`
@@ -128,7 +154,6 @@ export class UploadQueue {
     this.stop(id);
     const upload = this.list().find((item) => item.id === id);
     if (!upload) return;
-    revoke(upload);
     this.list.update((list) => list.filter((item) => item.id !== id));
     this.changed.next();
     this.pump();
@@ -145,10 +170,7 @@ export class UploadQueue {
   release(clientId: string): void {
     const gone = this.of(clientId);
     if (gone.length === 0) return;
-    gone.forEach((upload) => {
-      this.stop(upload.id);
-      revoke(upload);
-    });
+    gone.forEach((upload) => this.stop(upload.id));
     this.list.update((list) => list.filter((upload) => upload.clientId !== clientId));
   }
 
@@ -246,8 +268,4 @@ export class UploadQueue {
       list.map((upload) => (upload.id === id ? { ...upload, ...change } : upload)),
     );
   }
-}
-
-function revoke(upload: Upload): void {
-  if (upload.previewUrl) URL.revokeObjectURL(upload.previewUrl);
 }
