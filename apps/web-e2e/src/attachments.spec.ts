@@ -12,7 +12,7 @@ import {
 } from './support/attachment-files';
 import { BrowserSession, PHONE, launchBrowser } from './support/browser';
 import { ChatUi } from './support/chat-ui';
-import { eventually } from './support/eventually';
+import { eventually, sleep } from './support/eventually';
 import { person } from './support/people';
 
 /*
@@ -31,12 +31,14 @@ describe('photos and files between two people', () => {
   let graceUi: ChatUi;
   let sunset: TestFile;
   let harbour: TestFile;
+  let tunnel: TestFile;
   const minutes = tinyPdf('minutes-2026-12.pdf');
 
   beforeAll(async () => {
-    [sunset, harbour] = await Promise.all([
+    [sunset, harbour, tunnel] = await Promise.all([
       noisePng('sunset.png', 640, 480),
       gradientJpeg('harbour.jpg', 900, 1200),
+      noisePng('tunnel.png', 560, 420),
     ]);
     browser = await launchBrowser();
     const [adaActor, graceActor] = [await registerActor(ada), await registerActor(grace)];
@@ -132,6 +134,38 @@ describe('photos and files between two people', () => {
     expect(download.suggestedFilename()).toBe('minutes-2026-12.pdf');
     const bytes = await readFile(await download.path());
     expect(bytes.equals(minutes.buffer)).toBe(true);
+  });
+
+  it('restarts an upload cut off by going offline, and only then sends its message', async () => {
+    const caption = 'Taken just before the train went into the tunnel';
+    const unthrottle = await throttleUploads(adaSession, 96 * 1024);
+    await dropFiles(adaUi.page, adaUi.messageLog(), [tunnel]);
+    await adaUi.composer().fill(caption);
+    await adaUi.page.getByRole('button', { name: 'Send', exact: true }).click();
+    const pending = adaUi.messageLog().getByRole('list', { name: 'Files being sent' });
+    await eventually(async () => {
+      const sent = await pending
+        .getByRole('progressbar')
+        .evaluate((progress: HTMLProgressElement) => progress.value, { timeout: 1_000 });
+      expect(sent).toBeGreaterThan(0);
+    });
+
+    await adaSession.goOffline();
+    await pending.getByText('Waiting for the connection…').waitFor();
+    await unthrottle();
+    await sleep(1_500);
+    await expect(graceUi.message(caption).count()).resolves.toBe(0);
+
+    await adaSession.goOnline();
+    await graceUi.message(caption).waitFor();
+    const line = graceUi.messageLog().locator('li.msg').filter({ hasText: caption });
+    await eventually(async () =>
+      expect(
+        await line
+          .locator('.photo img')
+          .evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)),
+      ).toBeGreaterThan(0),
+    );
   });
 
   it('raised no console errors, uncaught exceptions or dialogs', () => {
