@@ -128,6 +128,7 @@ export class MessageList {
   private readonly destroyRef = inject(DestroyRef);
   private readonly log = viewChild.required<ElementRef<HTMLElement>>('log');
   private snapshot: ScrollSnapshot | null = null;
+  private resizeObserver: ResizeObserver | null = null;
   /** The focusId already scrolled to (in its chat), so later renders leave the scroll alone. */
   private focused: string | null = null;
   protected readonly atBottom = signal(true);
@@ -205,11 +206,13 @@ export class MessageList {
     afterNextRender(() => {
       const element = this.log().nativeElement;
       if (typeof ResizeObserver === 'undefined') return;
-      // A phone's keyboard opening, or the window resized: stay at the bottom if there.
+      // A phone's keyboard opening, the window resized, or a message growing in place (its
+      // upload turning into the photo): stay at the bottom if there.
       const observer = new ResizeObserver(() => {
         if (this.snapshot?.atBottom) this.scrollToBottom();
       });
       observer.observe(element);
+      this.resizeObserver = observer;
       this.destroyRef.onDestroy(() => observer.disconnect());
     });
     this.destroyRef.onDestroy(() => {
@@ -407,6 +410,8 @@ export class MessageList {
 
   private afterRowsRendered(rows: readonly MessageRow[], chatId: string): void {
     const element = this.log().nativeElement;
+    const list = element.querySelector('ol.messages');
+    if (list) this.resizeObserver?.observe(list);
     const first = rows[0]?.entry.key ?? null;
     const last = rows.at(-1)?.entry.key ?? null;
     const before = this.snapshot;
