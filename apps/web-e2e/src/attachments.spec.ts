@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
-import { openDirectChat, registerActor } from './support/api-client';
+import { openDirectChat, postMessage, registerActor } from './support/api-client';
 import {
   dropFiles,
   gradientJpeg,
@@ -42,7 +42,11 @@ describe('photos and files between two people', () => {
     ]);
     browser = await launchBrowser();
     const [adaActor, graceActor] = [await registerActor(ada), await registerActor(grace)];
-    await openDirectChat(adaActor, graceActor);
+    const chat = await openDirectChat(adaActor, graceActor);
+    // Enough history that the conversation scrolls: sending must keep it at the bottom.
+    for (let i = 1; i <= 12; i++) {
+      await postMessage(i % 2 ? adaActor : graceActor, chat.id, `Planning note ${i}`);
+    }
     adaSession = await BrowserSession.open(browser);
     graceSession = await BrowserSession.open(browser, PHONE);
     adaUi = new ChatUi(adaSession.page);
@@ -93,6 +97,11 @@ describe('photos and files between two people', () => {
       expect(widths).toHaveLength(2);
       expect(widths.every((width) => width > 0)).toBe(true);
     });
+    // The line grew in place from upload tiles to photos, and Ada still sees the newest line.
+    const below = await adaUi
+      .messageLog()
+      .evaluate((log) => log.scrollHeight - log.scrollTop - log.clientHeight);
+    expect(below).toBeLessThanOrEqual(2);
   });
 
   it('opens a photo full size; the arrow keys move to the next one and Esc closes', async () => {

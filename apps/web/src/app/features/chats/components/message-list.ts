@@ -128,7 +128,6 @@ export class MessageList {
   private readonly destroyRef = inject(DestroyRef);
   private readonly log = viewChild.required<ElementRef<HTMLElement>>('log');
   private snapshot: ScrollSnapshot | null = null;
-  private resizeObserver: ResizeObserver | null = null;
   /** The focusId already scrolled to (in its chat), so later renders leave the scroll alone. */
   private focused: string | null = null;
   protected readonly atBottom = signal(true);
@@ -206,13 +205,11 @@ export class MessageList {
     afterNextRender(() => {
       const element = this.log().nativeElement;
       if (typeof ResizeObserver === 'undefined') return;
-      // A phone's keyboard opening, the window resized, or a message growing in place (its
-      // upload turning into the photo): stay at the bottom if there.
+      // A phone's keyboard opening, or the window resized: stay at the bottom if there.
       const observer = new ResizeObserver(() => {
         if (this.snapshot?.atBottom) this.scrollToBottom();
       });
       observer.observe(element);
-      this.resizeObserver = observer;
       this.destroyRef.onDestroy(() => observer.disconnect());
     });
     this.destroyRef.onDestroy(() => {
@@ -410,8 +407,6 @@ export class MessageList {
 
   private afterRowsRendered(rows: readonly MessageRow[], chatId: string): void {
     const element = this.log().nativeElement;
-    const list = element.querySelector('ol.messages');
-    if (list) this.resizeObserver?.observe(list);
     const first = rows[0]?.entry.key ?? null;
     const last = rows.at(-1)?.entry.key ?? null;
     const before = this.snapshot;
@@ -432,6 +427,9 @@ export class MessageList {
     } else if (first !== before.first) {
       // An earlier page went in above: keep the same messages under the user's eyes.
       element.scrollTop = before.top + (element.scrollHeight - before.height);
+    } else if (before.atBottom && element.scrollHeight !== before.height) {
+      // A message changed size in place (an upload turning into its photo): stay at the bottom.
+      this.scrollToBottom();
     }
     this.record(chatId, first, last);
     this.seekJumpTarget();
