@@ -2,12 +2,14 @@ import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { openDirectChat, postMessage, registerActor } from './support/api-client';
 import {
+  attachWithButton,
   dropFiles,
   gradientJpeg,
   loadedPhotoWidths,
   noisePng,
   throttleUploads,
   tinyPdf,
+  viewerPhotoWidth,
   type TestFile,
 } from './support/attachment-files';
 import { BrowserSession, PHONE, launchBrowser } from './support/browser';
@@ -107,23 +109,13 @@ describe('photos and files between two people', () => {
   it('opens a photo full size; the arrow keys move to the next one and Esc closes', async () => {
     const page = graceUi.page;
     await page.getByRole('button', { name: 'Open photo sunset.png' }).click();
-    const viewer = page.getByRole('dialog', { name: 'sunset.png' });
-    await viewer.waitFor();
-    const full = viewer.getByRole('img', { name: 'sunset.png' });
-    await eventually(async () =>
-      expect(await full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(640),
-    );
+    await page.getByRole('dialog', { name: 'sunset.png' }).waitFor();
+    await eventually(async () => expect(await viewerPhotoWidth(page, 'sunset.png')).toBe(640));
 
     await page.keyboard.press('ArrowRight');
     const next = page.getByRole('dialog', { name: 'harbour.jpg' });
     await next.waitFor();
-    await eventually(async () =>
-      expect(
-        await next
-          .getByRole('img', { name: 'harbour.jpg' })
-          .evaluate((img: HTMLImageElement) => img.naturalWidth),
-      ).toBe(900),
-    );
+    await eventually(async () => expect(await viewerPhotoWidth(page, 'harbour.jpg')).toBe(900));
 
     await page.keyboard.press('Escape');
     await next.waitFor({ state: 'hidden' });
@@ -131,10 +123,7 @@ describe('photos and files between two people', () => {
   });
 
   it('sends a PDF through the attach button; the receiver downloads it under its name', async () => {
-    const chooser = graceUi.page.waitForEvent('filechooser');
-    await graceUi.page.getByRole('button', { name: 'Attach files' }).click();
-    await (await chooser).setFiles(minutes);
-    await graceUi.page.getByRole('list', { name: 'Files to send' }).getByText('uploaded').waitFor();
+    await attachWithButton(graceUi, minutes);
     await graceUi.page.getByRole('button', { name: 'Send', exact: true }).click();
 
     const link = adaUi.messageLog().getByRole('link', { name: /^Download minutes-2026-12\.pdf/ });

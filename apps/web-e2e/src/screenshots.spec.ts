@@ -9,11 +9,13 @@ import {
   registerActor,
 } from './support/api-client';
 import {
+  attachWithButton,
   dropFiles,
   gradientJpeg,
   loadedPhotoWidths,
   throttleUploads,
   tinyPdf,
+  viewerPhotoWidth,
 } from './support/attachment-files';
 import { BrowserSession, DESKTOP, PHONE, launchBrowser } from './support/browser';
 import { ChatUi, GLOBAL_CHAT } from './support/chat-ui';
@@ -174,11 +176,8 @@ describe('screenshots of the app in use', () => {
     await mayaUi.page.getByRole('button', { name: 'Send', exact: true }).click();
 
     await liamUi.message(caption).waitFor();
-    const chooser = liamUi.page.waitForEvent('filechooser');
-    await liamUi.page.getByRole('button', { name: 'Attach files' }).click();
-    await (await chooser).setFiles(tinyPdf('chat-mock-ups-v3.pdf'));
+    await attachWithButton(liamUi, tinyPdf('chat-mock-ups-v3.pdf'));
     await liamUi.composer().fill('Here is the deck I showed');
-    await liamUi.page.getByRole('list', { name: 'Files to send' }).getByText('uploaded').waitFor();
     await liamUi.page.getByRole('button', { name: 'Send', exact: true }).click();
     await mayaUi.message('Here is the deck I showed').waitFor();
     await eventually(async () => {
@@ -190,13 +189,8 @@ describe('screenshots of the app in use', () => {
     await shoot(mayaUi, 'attachments.png');
 
     await mayaUi.page.getByRole('button', { name: 'Open photo whiteboard.jpg' }).click();
-    const viewer = mayaUi.page.getByRole('dialog', { name: 'whiteboard.jpg' });
     await eventually(async () =>
-      expect(
-        await viewer
-          .getByRole('img', { name: 'whiteboard.jpg' })
-          .evaluate((img: HTMLImageElement) => img.naturalWidth),
-      ).toBe(1600),
+      expect(await viewerPhotoWidth(mayaUi.page, 'whiteboard.jpg')).toBe(1600),
     );
     await shoot(mayaUi, 'image-viewer.png');
     await mayaUi.page.keyboard.press('Escape');
@@ -214,12 +208,7 @@ describe('screenshots of the app in use', () => {
     await shoot(phone, 'attachments-phone.png');
     await phone.page.getByRole('button', { name: 'Open photo whiteboard.jpg' }).click();
     await eventually(async () =>
-      expect(
-        await phone.page
-          .getByRole('dialog', { name: 'whiteboard.jpg' })
-          .getByRole('img', { name: 'whiteboard.jpg' })
-          .evaluate((img: HTMLImageElement) => img.naturalWidth),
-      ).toBe(1600),
+      expect(await viewerPhotoWidth(phone.page, 'whiteboard.jpg')).toBe(1600),
     );
     await shoot(phone, 'image-viewer-phone.png');
   });

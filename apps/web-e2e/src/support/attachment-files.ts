@@ -102,3 +102,19 @@ export function loadedPhotoWidths(ui: ChatUi): Promise<number[]> {
       ),
     );
 }
+
+/** Picks `file` through the attach button's file chooser and waits until it is uploaded. */
+export async function attachWithButton(ui: ChatUi, file: TestFile): Promise<void> {
+  const chooser = ui.page.waitForEvent('filechooser');
+  await ui.page.getByRole('button', { name: 'Attach files' }).click();
+  await (await chooser).setFiles(file);
+  await ui.page.getByRole('list', { name: 'Files to send' }).getByText('uploaded').last().waitFor();
+}
+
+/** The natural width of the photo `name` in the open viewer, once loaded (0 before). */
+export function viewerPhotoWidth(page: Page, name: string): Promise<number> {
+  return page
+    .getByRole('dialog', { name })
+    .getByRole('img', { name })
+    .evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0));
+}
