@@ -132,6 +132,8 @@ describe('photos and files between two people', () => {
     expect(download.suggestedFilename()).toBe('minutes-2026-12.pdf');
     const bytes = await readFile(await download.path());
     expect(bytes.equals(minutes.buffer)).toBe(true);
+    // With no caption, the chat list names the file where the text would be.
+    expect(await adaUi.chatEntry(grace.fullName).innerText()).toContain('minutes-2026-12.pdf');
   });
 
   it('restarts an upload cut off by going offline, and only then sends its message', async () => {

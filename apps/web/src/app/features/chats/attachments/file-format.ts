@@ -27,3 +27,12 @@ export function isExpired(url: string | null, now = Date.now()): boolean {
   const exp = /[?&]exp=(\d+)/.exec(url)?.[1];
   return exp !== undefined && Number(exp) * 1000 - URL_EXPIRY_MARGIN_MS <= now;
 }
+
+/** A message's files in a few words, for where its text would go (the chat list's preview). */
+export function describeFiles(attachments: readonly { kind: string; name: string }[]): string {
+  const photos = attachments.filter((a) => a.kind === 'image').length;
+  const first = attachments[0];
+  if (!first) return '';
+  if (photos === attachments.length) return photos === 1 ? 'Photo' : `${photos} photos`;
+  return attachments.length === 1 ? first.name : `${attachments.length} files`;
+}

@@ -19,6 +19,7 @@ import { Avatar } from '../../../shared/avatar';
 import { listTime } from '../../../shared/format-time';
 import { ChatList, type ChatListItem } from '../components/chat-list';
 import { ConnectionBanner } from '../components/connection-banner';
+import { describeFiles } from '../attachments/file-format';
 import { UploadQueue } from '../attachments/upload-queue.service';
 import { SearchPanel } from '../components/search-panel';
 import { ChatsStore } from '../data/chats.store';
@@ -156,7 +157,8 @@ export class ChatsShellPage implements OnDestroy {
           : chat.kind === 'global'
             ? `${last.senderName.split(' ')[0]}: `
             : '';
-      preview = last.deleted ? 'Message deleted' : author + last.content.replace(/\s+/g, ' ');
+      const text = last.content.replace(/\s+/g, ' ').trim() || describeFiles(last.attachments);
+      preview = last.deleted ? 'Message deleted' : author + text;
     }
     return {
       id: chat.id,
