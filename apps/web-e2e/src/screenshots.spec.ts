@@ -8,6 +8,15 @@ import {
   postMessage,
   registerActor,
 } from './support/api-client';
+import {
+  attachWithButton,
+  dropFiles,
+  gradientJpeg,
+  loadedPhotoWidths,
+  throttleUploads,
+  tinyPdf,
+  viewerPhotoWidth,
+} from './support/attachment-files';
 import { BrowserSession, DESKTOP, PHONE, launchBrowser } from './support/browser';
 import { ChatUi, GLOBAL_CHAT } from './support/chat-ui';
 import { eventually } from './support/eventually';
@@ -144,6 +153,68 @@ describe('screenshots of the app in use', () => {
     await phone.expectMessageCount('See you at 2!', 1);
     await settle(phone);
     await shoot(phone, 'chat-open-phone.png');
+  });
+
+  it('upload-progress.png, attachments.png, image-viewer.png and their phone versions', async () => {
+    const caption = 'Mock-ups from the whiteboard, and the notes';
+    const [whiteboard, notes] = [
+      await gradientJpeg('whiteboard.jpg', 1600, 1000),
+      tinyPdf('design-review-notes.pdf'),
+    ];
+    const unthrottle = await throttleUploads(sessions[0] as BrowserSession, 6 * 1024);
+    await dropFiles(mayaUi.page, mayaUi.messageLog(), [whiteboard, notes]);
+    await mayaUi.composer().fill(caption);
+    const tray = mayaUi.page.getByRole('list', { name: 'Files to send' });
+    await tray.getByText('uploaded').waitFor();
+    await eventually(async () =>
+      expect(
+        await tray
+          .getByRole('progressbar')
+          .evaluate((progress: HTMLProgressElement) => progress.value, { timeout: 1_000 }),
+      ).toBeGreaterThan(20),
+    );
+    await settle(mayaUi);
+    await shoot(mayaUi, 'upload-progress.png');
+    await unthrottle();
+    await tray.getByText('uploaded').nth(1).waitFor();
+    await mayaUi.page.getByRole('button', { name: 'Send', exact: true }).click();
+
+    await liamUi.message(caption).waitFor();
+    await attachWithButton(liamUi, tinyPdf('chat-mock-ups-v3.pdf'));
+    await liamUi.composer().fill('Here is the deck I showed');
+    await liamUi.page.getByRole('button', { name: 'Send', exact: true }).click();
+    await mayaUi.message('Here is the deck I showed').waitFor();
+    await eventually(async () => {
+      const widths = await loadedPhotoWidths(mayaUi);
+      expect(widths).toHaveLength(1);
+      expect(widths[0]).toBeGreaterThan(0);
+    });
+    await settle(mayaUi);
+    await shoot(mayaUi, 'attachments.png');
+
+    await mayaUi.page.getByRole('button', { name: 'Open photo whiteboard.jpg' }).click();
+    await eventually(async () =>
+      expect(await viewerPhotoWidth(mayaUi.page, 'whiteboard.jpg')).toBe(1600),
+    );
+    await shoot(mayaUi, 'image-viewer.png');
+    await mayaUi.page.keyboard.press('Escape');
+
+    const session = await BrowserSession.open(browser, PHONE);
+    sessions.push(session);
+    const phone = new ChatUi(session.page);
+    await phone.signIn(maya);
+    await phone.openChat(liam.fullName);
+    await phone.message('Here is the deck I showed').waitFor();
+    await eventually(async () =>
+      expect((await loadedPhotoWidths(phone)).every((width) => width > 0)).toBe(true),
+    );
+    await settle(phone);
+    await shoot(phone, 'attachments-phone.png');
+    await phone.page.getByRole('button', { name: 'Open photo whiteboard.jpg' }).click();
+    await eventually(async () =>
+      expect(await viewerPhotoWidth(phone.page, 'whiteboard.jpg')).toBe(1600),
+    );
+    await shoot(phone, 'image-viewer-phone.png');
   });
 
   it('group-new.png, group-open.png, group-details.png: a group, its notes and its details', async () => {

@@ -1,4 +1,4 @@
-import { provideHttpClient } from '@angular/common/http';
+import { HttpClient, provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import type { Provider } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
@@ -12,6 +12,7 @@ import {
   ChatSocketService,
   SOCKET_FACTORY,
 } from '../app/core/realtime/chat-socket.service';
+import { UPLOAD_HTTP } from '../app/features/chats/attachments/attachments-api';
 import { FakeChatSocket } from './fake-chat-socket';
 
 export const ME: User = { id: 'u1', login: 'ada', fullName: 'Ada Lovelace', online: true };
@@ -73,7 +74,7 @@ export interface ChatTestContext {
 
 /**
  * A TestBed with a signed-in user, a fake socket behind the real ChatSocketService, a page
- * visibility the test controls, and HttpClient answered by HttpTestingController.
+ * visibility the test controls, and HttpClient (uploads too) answered by HttpTestingController.
  */
 export function setUpChatTesting(providers: Provider[] = []): ChatTestContext {
   const socket = new FakeChatSocket();
@@ -82,6 +83,8 @@ export function setUpChatTesting(providers: Provider[] = []): ChatTestContext {
     providers: [
       provideHttpClient(),
       provideHttpClientTesting(),
+      // Uploads go through the same testing backend as every other request.
+      { provide: UPLOAD_HTTP, useExisting: HttpClient },
       provideRouter([]),
       { provide: SOCKET_FACTORY, useValue: () => socket.asSocket() },
       { provide: ACK_TIMEOUT_MS, useValue: 5_000 },

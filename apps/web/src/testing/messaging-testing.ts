@@ -1,6 +1,7 @@
 import type { TestRequest } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { Chat } from '@chat/shared-types';
+import { UploadQueue } from '../app/features/chats/attachments/upload-queue.service';
 import { ChatsStore } from '../app/features/chats/data/chats.store';
 import { MessagesStore } from '../app/features/chats/data/messages.store';
 import { SendQueue } from '../app/features/chats/data/send-queue.service';
@@ -21,7 +22,7 @@ export interface MessagingTestContext extends ChatTestContext {
  * the chat list (ChatsStore) whose versions tell MessagesStore which chats to catch up.
  */
 export function setUpMessaging(): MessagingTestContext {
-  const ctx = setUpChatTesting([UnreadService, ChatsStore, SendQueue, MessagesStore]);
+  const ctx = setUpChatTesting([UnreadService, ChatsStore, UploadQueue, SendQueue, MessagesStore]);
   const store = TestBed.inject(MessagesStore);
   const queue = TestBed.inject(SendQueue);
   ctx.chatSocket.connect('token-1');

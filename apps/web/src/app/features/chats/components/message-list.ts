@@ -16,6 +16,8 @@ import { clockTime, dayLabel, sameDay } from '../../../shared/format-time';
 import type { ConversationEntry } from '../data/messages.store';
 import { compareIds } from '../data/message-order';
 import type { MessageRef } from '@chat/shared-types';
+import { ImageViewer, type ViewerImage } from '../attachments/image-viewer';
+import { MessageAttachments } from '../attachments/message-attachments';
 import { MessageMenu, type MessageAction } from './message-menu';
 import { Receipt, type ReceiptState } from './receipt';
 
@@ -106,7 +108,7 @@ const LOAD_NEWER_WITHIN_PX = 160;
  */
 @Component({
   selector: 'app-message-list',
-  imports: [Receipt, MessageMenu],
+  imports: [Receipt, MessageMenu, MessageAttachments, ImageViewer],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './message-list.html',
   // The conversation's layout, and what message actions add to it (each within the style budget).
@@ -158,6 +160,22 @@ export class MessageList {
   protected readonly status = signal('');
   /** The message whose "Seen by" names are shown (tapped open). */
   protected readonly seenOpen = signal<string | null>(null);
+  /** The photo open full size (its attachment id), paging through every photo held. */
+  protected readonly viewing = signal<string | null>(null);
+  protected readonly photos = computed<ViewerImage[]>(() =>
+    this.entries().flatMap((entry) =>
+      entry.id === null || entry.deleted
+        ? []
+        : entry.attachments
+            .filter((attachment) => attachment.kind === 'image')
+            .map((attachment) => ({
+              attachment,
+              messageId: entry.id ?? '',
+              senderName: entry.senderName,
+              createdAt: entry.createdAt,
+            })),
+    ),
+  );
   private pressTimer: ReturnType<typeof setTimeout> | undefined;
   private flashTimer: ReturnType<typeof setTimeout> | undefined;
   private statusTimer: ReturnType<typeof setTimeout> | undefined;
@@ -446,6 +464,9 @@ export class MessageList {
     } else if (first !== before.first) {
       // An earlier page went in above: keep the same messages under the user's eyes.
       element.scrollTop = before.top + (element.scrollHeight - before.height);
+    } else if (before.atBottom && element.scrollHeight !== before.height) {
+      // A message changed size in place (an upload turning into its photo): stay at the bottom.
+      this.scrollToBottom();
     }
     this.record(chatId, first, last);
     this.seekJumpTarget();

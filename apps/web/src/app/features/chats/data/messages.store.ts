@@ -3,6 +3,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import {
   LIMITS,
   type Ack,
+  type Attachment,
   type ChangesPage,
   type HistoryPage,
   type Message,
@@ -64,6 +65,10 @@ export interface ConversationEntry {
   reactions: readonly Reaction[];
   /** A group event: nobody's words, so no edits, deletions or reactions. */
   system: Message['system'];
+  /** Stored files (signed URLs); a pending message's files are its uploads (`withFiles`). */
+  attachments: readonly Attachment[];
+  /** One of ours on its way with files: UploadQueue.of(clientId) says how far they got. */
+  withFiles?: boolean;
 }
 
 /** What a message action (edit, delete, react) came to: null when it went through. */
@@ -112,6 +117,8 @@ export class MessagesStore {
   private readonly catchingUp = new Map<string, boolean>();
   /** Updates that arrived while a chat's page was loading: applied to the page once it is in. */
   private readonly early = new Map<string, Message[]>();
+  /** Attachment URL refreshes under way, by chat and message. */
+  private readonly refreshing = new Map<string, Promise<readonly Attachment[] | null>>();
 
   constructor() {
     this.socket
@@ -344,6 +351,40 @@ export class MessagesStore {
     return this.settleAction(chatId, ack, on ? 'add this reaction' : 'remove this reaction');
   }
 
+  /**
+   * Fresh signed URLs for a message's files (they expire): the server signs them anew with
+   * every Message it returns, so the page around the message, one message long, brings them.
+   */
+  async refreshAttachments(
+    chatId: string,
+    messageId: string,
+  ): Promise<readonly Attachment[] | null> {
+    const key = `${chatId}\n${messageId}`;
+    const running = this.refreshing.get(key);
+    if (running) return running;
+    const done = firstValueFrom(this.api.history(chatId, { around: messageId, limit: 1 }))
+      .then((page) => {
+        const fresh = page.messages.find((message) => message.id === messageId);
+        const current = this.history(chatId);
+        if (!fresh) return null;
+        if (current?.messages.some((held) => held.id === messageId)) {
+          const messages = current.messages.map((held) =>
+            held.id !== messageId
+              ? held
+              : isNewerVersion(fresh.version, held.version)
+                ? fresh
+                : { ...held, attachments: fresh.attachments },
+          );
+          this.patch(chatId, { messages });
+        }
+        return fresh.attachments;
+      })
+      .catch(() => null)
+      .finally(() => this.refreshing.delete(key));
+    this.refreshing.set(key, done);
+    return done;
+  }
+
   private settleAction(chatId: string, ack: Ack<Message>, what: string): ActionResult {
     if (ack.ok) {
       this.applyChanged(chatId, [ack.data]);
@@ -476,6 +517,8 @@ export class MessagesStore {
       deleted: false,
       reactions: [],
       system: null,
+      attachments: [],
+      withFiles: message.withFiles,
     };
   }
 }

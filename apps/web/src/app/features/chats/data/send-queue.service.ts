@@ -2,6 +2,7 @@ import { Injectable, OnDestroy, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import {
   isMessageContent,
+  isSendContent,
   LIMITS,
   textLength,
   type ErrorCode,
@@ -11,6 +12,7 @@ import {
 import { Subject } from 'rxjs';
 import { SessionStore } from '../../../core/auth/session.store';
 import { ChatSocketService } from '../../../core/realtime/chat-socket.service';
+import { UploadQueue } from '../attachments/upload-queue.service';
 
 /** A message typed here that the server has not confirmed yet. */
 export interface OutgoingMessage {
@@ -20,6 +22,8 @@ export interface OutgoingMessage {
   createdAt: string;
   /** The message this one answers, as it was when the reply was written. */
   replyTo: MessageRef | null;
+  /** Sent with files (UploadQueue.of(clientId)): it leaves once every one is uploaded. */
+  withFiles: boolean;
   /** `pending`: will be (re)sent; `failed`: the server refused it, the user decides. */
   status: 'pending' | 'failed';
   error: string | null;
@@ -44,17 +48,27 @@ export function validateContent(content: string): string | null {
   return isMessageContent(content) ? null : 'Messages cannot contain NUL characters.';
 }
 
+/** Why the server would refuse a caption of files; null when it would accept it. */
+function validateCaption(content: string): string | null {
+  if (textLength(content.trim()) > LIMITS.contentMax) {
+    return `Messages can be at most ${LIMITS.contentMax} characters.`;
+  }
+  return isSendContent(content, true) ? null : 'Messages cannot contain NUL characters.';
+}
+
 /**
  * Optimistic sending. A message is shown at once as pending under a fresh clientId, sent
  * over the socket one at a time in the order typed, and dropped from here once the server
  * confirms it (its ack, or the message coming back with the same clientId). A lost
  * connection or missing ack leaves it pending; it is sent again with the same clientId when
- * the connection returns, so the server stores it once.
+ * the connection returns, so the server stores it once. A message with files waits until
+ * every file is uploaded (later messages go ahead of it), and is sent with their ids.
  */
 @Injectable()
 export class SendQueue implements OnDestroy {
   private readonly socket = inject(ChatSocketService);
   private readonly session = inject(SessionStore);
+  private readonly uploads = inject(UploadQueue);
 
   private readonly queue = signal<readonly OutgoingMessage[]>([]);
   private readonly confirmed = new Subject<Message>();
@@ -70,6 +84,7 @@ export class SendQueue implements OnDestroy {
 
   constructor() {
     this.socket.connected$.pipe(takeUntilDestroyed()).subscribe(() => void this.flush());
+    this.uploads.changed$.pipe(takeUntilDestroyed()).subscribe(() => void this.flush());
     this.socket
       .on('message:new')
       .pipe(takeUntilDestroyed())
@@ -83,8 +98,15 @@ export class SendQueue implements OnDestroy {
     this.confirmed.complete();
   }
 
-  send(chatId: string, content: string, replyTo: MessageRef | null = null): SendResult {
-    const error = validateContent(content);
+  /** Queues a message; `withFiles`: it carries the files waiting in the chat's composer. */
+  send(
+    chatId: string,
+    content: string,
+    replyTo: MessageRef | null = null,
+    withFiles = false,
+  ): SendResult {
+    const files = withFiles && this.uploads.draftIn(chatId).length > 0;
+    const error = files ? validateCaption(content) : validateContent(content);
     if (error) return { ok: false, error };
     const message: OutgoingMessage = {
       clientId: crypto.randomUUID(),
@@ -92,9 +114,11 @@ export class SendQueue implements OnDestroy {
       content: content.trim(),
       createdAt: new Date().toISOString(),
       replyTo,
+      withFiles: files,
       status: 'pending',
       error: null,
     };
+    if (files) this.uploads.claim(chatId, message.clientId);
     this.queue.update((queue) => [...queue, message]);
     void this.flush();
     return { ok: true, message };
@@ -113,6 +137,7 @@ export class SendQueue implements OnDestroy {
   /** The server has this message (seen in history or live): stop sending it. */
   settle(clientId: string): void {
     this.queue.update((queue) => queue.filter((message) => message.clientId !== clientId));
+    this.uploads.release(clientId);
   }
 
   pendingIn(chatId: string): OutgoingMessage[] {
@@ -142,11 +167,14 @@ export class SendQueue implements OnDestroy {
 
   /** Returns whether the next message may be sent straight away. */
   private async transmit(message: OutgoingMessage): Promise<boolean> {
+    const attachmentIds = message.withFiles ? this.uploads.attachmentIds(message.clientId) : [];
+    if (attachmentIds === null) return true;
     const ack = await this.socket.request('message:send', {
       chatId: message.chatId,
       content: message.content,
       clientId: message.clientId,
       ...(message.replyTo ? { replyToId: message.replyTo.id } : {}),
+      ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
     });
     if (!this.queue().some((queued) => queued.clientId === message.clientId)) return true;
     if (ack.ok) {
@@ -183,8 +211,25 @@ export class SendQueue implements OnDestroy {
     }
   }
 
+  /** The oldest pending message that may leave now: one with files once they are all up. */
   private nextPending(): OutgoingMessage | undefined {
-    return this.queue().find((message) => message.status === 'pending');
+    this.dropEmptied();
+    return this.queue().find(
+      (message) =>
+        message.status === 'pending' &&
+        (!message.withFiles || this.uploads.attachmentIds(message.clientId) !== null),
+    );
+  }
+
+  /** A caption-less message whose every file was removed has nothing left to send. */
+  private dropEmptied(): void {
+    const emptied = this.queue().filter(
+      (message) =>
+        message.withFiles &&
+        message.content === '' &&
+        this.uploads.of(message.clientId).length === 0,
+    );
+    emptied.forEach((message) => this.settle(message.clientId));
   }
 
   private retryIn(ms: number): void {

@@ -17,6 +17,8 @@ import { GLOBAL_CHAT_ID, type MessageRef } from '@chat/shared-types';
 import { SessionStore } from '../../../core/auth/session.store';
 import { Avatar } from '../../../shared/avatar';
 import { BackToChats } from '../../../shared/back-to-chats';
+import { FileDrop } from '../attachments/file-drop';
+import { UploadQueue } from '../attachments/upload-queue.service';
 import { Composer } from '../components/composer';
 import { GroupPanel } from '../components/group-panel';
 import { MemberList } from '../components/member-list';
@@ -35,7 +37,16 @@ import { UnreadService } from '../data/unread.service';
 /** One open chat (/chats/:id): header, conversation, composer. */
 @Component({
   selector: 'app-chat-view-page',
-  imports: [RouterLink, Avatar, BackToChats, MessageList, Composer, MemberList, GroupPanel],
+  imports: [
+    RouterLink,
+    Avatar,
+    BackToChats,
+    MessageList,
+    Composer,
+    MemberList,
+    GroupPanel,
+    FileDrop,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './chat-view-page.html',
   styleUrl: './chat-view-page.css',
@@ -45,6 +56,7 @@ export class ChatViewPage implements OnDestroy {
   private readonly chats = inject(ChatsStore);
   private readonly messages = inject(MessagesStore);
   private readonly sendQueue = inject(SendQueue);
+  private readonly uploadQueue = inject(UploadQueue);
   private readonly typing = inject(TypingService);
   private readonly unread = inject(UnreadService);
   private readonly router = inject(Router);
@@ -121,6 +133,8 @@ export class ChatViewPage implements OnDestroy {
     const notice = this.sendQueue.notice();
     return notice?.chatId === this.id() ? notice.text : null;
   });
+  /** Files in the composer, uploading or uploaded, waiting for the message that takes them. */
+  protected readonly uploads = computed(() => this.uploadQueue.draftIn(this.id()));
   protected readonly sendError = signal<string | null>(null);
   /** The member list of `All`, shown beside its conversation on demand. */
   protected readonly showMembers = signal(false);
@@ -204,9 +218,15 @@ export class ChatViewPage implements OnDestroy {
   protected send(content: string): void {
     this.typing.userStopped(this.id());
     if (this.history()?.hasMoreAfter) this.showLatest();
-    const result = this.sendQueue.send(this.id(), content, this.replyingTo());
+    const result = this.sendQueue.send(this.id(), content, this.replyingTo(), true);
     this.sendError.set(result.ok ? null : result.error);
     if (result.ok) this.replyingTo.set(null);
+  }
+
+  /** Files picked, pasted or dropped start uploading in the composer. */
+  protected attachFiles(files: File[]): void {
+    this.sendError.set(this.uploadQueue.add(this.id(), files));
+    this.composer()?.focus();
   }
 
   protected startReply(quote: MessageRef): void {

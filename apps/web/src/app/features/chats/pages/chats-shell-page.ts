@@ -19,6 +19,8 @@ import { Avatar } from '../../../shared/avatar';
 import { listTime } from '../../../shared/format-time';
 import { ChatList, type ChatListItem } from '../components/chat-list';
 import { ConnectionBanner } from '../components/connection-banner';
+import { describeFiles } from '../attachments/file-format';
+import { UploadQueue } from '../attachments/upload-queue.service';
 import { SearchPanel } from '../components/search-panel';
 import { ChatsStore } from '../data/chats.store';
 import { MessagesStore } from '../data/messages.store';
@@ -40,6 +42,7 @@ const APP_TITLE = 'Chat';
     ChatSocketService,
     UnreadService,
     ChatsStore,
+    UploadQueue,
     SendQueue,
     MessagesStore,
     TypingService,
@@ -159,7 +162,8 @@ export class ChatsShellPage implements OnDestroy {
           : chat.kind === 'direct'
             ? ''
             : `${last.senderName.split(' ')[0]}: `;
-      preview = last.deleted ? 'Message deleted' : author + last.content.replace(/\s+/g, ' ');
+      const text = last.content.replace(/\s+/g, ' ').trim() || describeFiles(last.attachments);
+      preview = last.deleted ? 'Message deleted' : author + text;
     }
     return {
       id: chat.id,
