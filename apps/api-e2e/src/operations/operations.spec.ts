@@ -194,6 +194,16 @@ describe('operations: production logs and metrics', () => {
       .set('Authorization', `Bearer ${auth.accessToken}`)
       .send({ clientId: randomUUID(), content: `${secretContent} by REST` });
     expect(rest.status).toBe(201);
+    const upload = await http()
+      .post(`/api/chats/${GLOBAL_CHAT_ID}/attachments`)
+      .set('Authorization', `Bearer ${auth.accessToken}`)
+      .attach('file', Buffer.from('minutes of the meeting\n'), 'minutes.txt');
+    expect(upload.status).toBe(201);
+    const refused = await http()
+      .post('/api/chats/g:00000000-0000-4000-8000-000000000000/attachments')
+      .set('Authorization', `Bearer ${auth.accessToken}`)
+      .attach('file', Buffer.from('not for that chat'), 'elsewhere.txt');
+    expect(refused.status).toBe(403);
 
     const after = await scrape();
     const moved = (name: string, labels: Record<string, string> = {}) =>
@@ -208,7 +218,24 @@ describe('operations: production logs and metrics', () => {
         route: '/api/chats/:id/messages',
         status: '201',
       }),
-    }).toEqual({ sockets: 1, stored: SENDS + 1, batches: true, acks: SENDS, restSends: 1 });
+      uploaded: moved('chat_attachment_uploads_total', { outcome: 'ok', kind: 'file' }),
+      uploadsRefused: moved('chat_attachment_uploads_total', {
+        outcome: 'forbidden',
+        kind: 'none',
+      }),
+      uploadBytes: moved('chat_attachment_upload_bytes_sum'),
+      uploadTimes: moved('chat_attachment_upload_seconds_count', { outcome: 'ok' }),
+    }).toEqual({
+      sockets: 1,
+      stored: SENDS + 1,
+      batches: true,
+      acks: SENDS,
+      restSends: 1,
+      uploaded: 1,
+      uploadsRefused: 1,
+      uploadBytes: 'minutes of the meeting\n'.length,
+      uploadTimes: 1,
+    });
   });
 
   it('logs JSON lines only: one per request with its fields, socket lines with their id, no secret', async () => {

@@ -45,6 +45,14 @@ const thumbnailKey = (key: string) => `${key}.thumb`;
  * Uploads (bound to their uploader and chat until a message uses them), the files they serve,
  * and their removal: with their message, or after 24 hours unused (AttachmentSweeper).
  */
+/** One upload as the metrics count it. */
+export interface UploadOutcome {
+  outcome: string;
+  kind: Attachment['kind'] | null;
+  bytes: number;
+  seconds: number;
+}
+
 @Injectable()
 export class AttachmentsService {
   private readonly logger = new Logger(AttachmentsService.name);
@@ -61,8 +69,37 @@ export class AttachmentsService {
     this.tmpDir = join(config.dataDir, 'uploads');
   }
 
+  /**
+   * Metrics hook (operations/metrics.ts): each upload's outcome (`ok` or the error code), its
+   * kind and bytes stored when it succeeded, and how long it took.
+   */
+  onUploaded: ((outcome: UploadOutcome) => void) | null = null;
+
   /** POST /api/chats/:id/attachments: the `file` part, streamed, inspected and stored. */
   async upload(
+    user: AuthenticatedUser,
+    chatId: string,
+    request: IncomingMessage,
+  ): Promise<Attachment> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const attachment = await this.receive(user, chatId, request);
+      this.onUploaded?.({
+        outcome: 'ok',
+        kind: attachment.kind,
+        bytes: attachment.size,
+        seconds: seconds(),
+      });
+      return attachment;
+    } catch (error) {
+      const outcome = error instanceof AppError ? error.code : 'error';
+      this.onUploaded?.({ outcome, kind: null, bytes: 0, seconds: seconds() });
+      throw error;
+    }
+  }
+
+  private async receive(
     user: AuthenticatedUser,
     chatId: string,
     request: IncomingMessage,

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { AttachmentsService } from '../attachments/attachments.service';
 import { MessageWriter } from '../messages/message-writer';
 import { REDIS, type RedisConnections } from '../redis/redis.module';
 
@@ -44,6 +45,28 @@ export class Metrics implements OnApplicationBootstrap {
     help: 'HTTP requests under /api by method, route template and status',
     labelNames: ['method', 'route', 'status'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly uploads = new Counter({
+    name: 'chat_attachment_uploads_total',
+    help: 'Attachment uploads by outcome (ok or the error code: too_large, unsupported, rate_limited...) and kind (image, file; none when refused)',
+    labelNames: ['outcome', 'kind'],
+    registers: [this.registry],
+  });
+
+  readonly uploadBytes = new Histogram({
+    name: 'chat_attachment_upload_bytes',
+    help: 'Bytes stored per accepted upload (the re-encoded image, or the file as sent)',
+    buckets: [10e3, 100e3, 1e6, 5e6, 10e6, 25e6, 100e6],
+    registers: [this.registry],
+  });
+
+  readonly uploadDuration = new Histogram({
+    name: 'chat_attachment_upload_seconds',
+    help: 'An upload from its request to its answer (receiving, inspecting, re-encoding, storing), by outcome',
+    labelNames: ['outcome'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
 
@@ -93,12 +116,21 @@ export class Metrics implements OnApplicationBootstrap {
     });
   }
 
-  /** The writer reports each committed batch here (its one hook; nothing else on its path). */
+  /**
+   * The writer reports each committed batch here, and uploads their outcome (one hook each;
+   * nothing else on their paths).
+   */
   onApplicationBootstrap(): void {
     const writer = this.modules.get(MessageWriter, { strict: false });
     writer.onBatchStored = (size, stored) => {
       this.writeBatchSize.observe(size);
       this.messagesStored.inc(stored);
+    };
+    const attachments = this.modules.get(AttachmentsService, { strict: false });
+    attachments.onUploaded = ({ outcome, kind, bytes, seconds }) => {
+      this.uploads.inc({ outcome, kind: kind ?? 'none' });
+      this.uploadDuration.observe({ outcome }, seconds);
+      if (outcome === 'ok') this.uploadBytes.observe(bytes);
     };
   }
 
