@@ -45,6 +45,28 @@ describe('presence scoping', () => {
     expect(strangerHears.events.filter(about(a))).toEqual([]);
   });
 
+  it('is heard by the members of a group the user is in, and not by someone left out of it', async () => {
+    const [a, member, outsider] = await registerUsers(3);
+    const created = await request(baseUrl())
+      .post('/api/chats')
+      .set('Authorization', `Bearer ${a.token}`)
+      .send({ title: 'Night shift', memberIds: [member.id] });
+    expect(created.status).toBe(201);
+    const [memberTab, outsiderTab] = await Promise.all([
+      connectSocket(member.token),
+      connectSocket(outsider.token),
+    ]);
+    const outsiderHears = recordEvents(outsiderTab, 'presence');
+    const online = nextEvent(memberTab, 'presence', 3_000, about(a, true));
+    const aTab = await connectSocket(a.token);
+    await online;
+    const offline = nextEvent(memberTab, 'presence', 3_000, about(a, false));
+    closeSocket(aTab);
+    await offline;
+    await sleep(QUIET_MS);
+    expect(outsiderHears.events.filter(about(a))).toEqual([]);
+  });
+
   it('presence:watch acks who is online now and from then on delivers their changes', async () => {
     const [a, b, watcher] = await registerUsers(3);
     const aTab = await connectSocket(a.token);

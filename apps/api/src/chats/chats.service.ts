@@ -117,6 +117,15 @@ export class ChatsService {
     return { chat: await this.get(userId, chatId), created };
   }
 
+  /** The ids of the groups the user is in (their members hear the user's presence). */
+  async groupsOf(userId: string): Promise<string[]> {
+    const rows: { chat_id: string }[] = await this.db.query(
+      `SELECT chat_id FROM chat_members WHERE user_id = $1 AND chat_id LIKE 'g:%'`,
+      [userId],
+    );
+    return rows.map((r) => r.chat_id);
+  }
+
   /**
    * Of `chatIds` (read at a socket's handshake), the groups the user is no longer in. It first
    * waits for any change of those groups in progress (their row lock), then reads membership

@@ -11,7 +11,7 @@ import {
   type ChatServer,
   type RoomMove,
 } from './chat-server';
-import { PresenceBatch } from './presence-batch';
+import { PresenceBatch, type PresenceChange } from './presence-batch';
 
 /**
  * Decides who hears what happened: it listens to the domain events the feature services emit
@@ -91,31 +91,39 @@ export class Broadcaster implements OnModuleInit, OnModuleDestroy {
 
   /**
    * To the user's audience (audienceRoom: who shares a direct chat with them, or watches
-   * them), not to everyone in the global chat. `each` sockets hear it now, on every instance
-   * through the adapter; `batched` sockets with their next `presence:batch`.
+   * them) and to the members of the user's groups (`groups`: their rooms), not to everyone in
+   * the global chat, and not to the user's own sockets. `each` sockets hear it now, on every
+   * instance through the adapter, once however many of those rooms they are in; `batched`
+   * sockets with their next `presence:batch`.
    */
-  presence(userId: string, online: boolean): void {
+  presence(userId: string, online: boolean, groups: readonly string[] = []): void {
     this.server
-      ?.to(audienceRoom(userId))
-      .except(presenceRoom('batched'))
+      ?.to([audienceRoom(userId), ...groups])
+      .except([presenceRoom('batched'), userRoom(userId)])
       .emit('presence', { userId, online });
-    this.presenceBatch.add(userId, online);
+    this.presenceBatch.add(userId, online, groups);
   }
 
   /**
    * One instance's batch, to this instance's `batched` sockets: each gets one `presence:batch`
-   * with the changes its audience rooms cover, in order. The work is one room lookup per change
-   * and one push per delivery; sockets that hear none of it cost nothing.
+   * with the changes its audience and group rooms cover, in order. The work is a few room
+   * lookups per change and one push per delivery; sockets that hear none of it cost nothing.
    */
-  private deliverBatch(changes: readonly PresenceEvent[]): void {
+  private deliverBatch(changes: readonly PresenceChange[]): void {
     const local = this.server?.sockets;
     if (!local) return;
+    const rooms = local.adapter.rooms;
     const bySocket = new Map<string, PresenceEvent[]>();
-    for (const change of changes) {
-      for (const socketId of local.adapter.rooms.get(audienceRoom(change.userId)) ?? []) {
+    for (const { userId, online, rooms: groups } of changes) {
+      const event = { userId, online };
+      const own = rooms.get(userRoom(userId));
+      const hearers = new Set(rooms.get(audienceRoom(userId)));
+      for (const group of groups) for (const id of rooms.get(group) ?? []) hearers.add(id);
+      for (const socketId of hearers) {
+        if (own?.has(socketId)) continue;
         const heard = bySocket.get(socketId);
-        if (heard) heard.push(change);
-        else bySocket.set(socketId, [change]);
+        if (heard) heard.push(event);
+        else bySocket.set(socketId, [event]);
       }
     }
     for (const [socketId, heard] of bySocket) {

@@ -1,12 +1,12 @@
 import {
   directChatMembers,
   type ClientToServerEvents,
-  type PresenceEvent,
   type PresenceMode,
   type ServerToClientEvents,
 } from '@chat/shared-types';
 import type { Server, Socket } from 'socket.io';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
+import type { PresenceChange } from './presence-batch';
 
 export interface SocketData {
   user: AuthenticatedUser;
@@ -24,7 +24,7 @@ export interface SocketData {
 
 /** Between instances (through the Redis adapter): each instance's presence batch. */
 export interface InterServerEvents {
-  'presence:changes': (changes: PresenceEvent[]) => void;
+  'presence:changes': (changes: PresenceChange[]) => void;
   /** A group's membership changed: these users' sockets join or leave its room; acked when done. */
   'room:move': (move: RoomMove, ack: (done: boolean) => void) => void;
 }

@@ -1,8 +1,7 @@
-import type { PresenceEvent } from '@chat/shared-types';
-import { PresenceBatch } from './presence-batch';
+import { PresenceBatch, type PresenceChange } from './presence-batch';
 
 describe('PresenceBatch', () => {
-  let flushed: PresenceEvent[][];
+  let flushed: PresenceChange[][];
   let batch: PresenceBatch;
 
   beforeEach(() => {
@@ -24,8 +23,8 @@ describe('PresenceBatch', () => {
     jest.advanceTimersByTime(1);
     expect(flushed).toEqual([
       [
-        { userId: 'a', online: true },
-        { userId: 'b', online: true },
+        { userId: 'a', online: true, rooms: [] },
+        { userId: 'b', online: true, rooms: [] },
       ],
     ]);
     jest.advanceTimersByTime(1000);
@@ -42,8 +41,8 @@ describe('PresenceBatch', () => {
     jest.advanceTimersByTime(250);
     expect(flushed).toEqual([
       [
-        { userId: 'b', online: false },
-        { userId: 'c', online: true },
+        { userId: 'b', online: false, rooms: [] },
+        { userId: 'c', online: true, rooms: [] },
       ],
     ]);
   });
@@ -60,6 +59,9 @@ describe('PresenceBatch', () => {
     jest.advanceTimersByTime(250);
     batch.add('a', false);
     jest.advanceTimersByTime(250);
-    expect(flushed).toEqual([[{ userId: 'a', online: true }], [{ userId: 'a', online: false }]]);
+    expect(flushed).toEqual([
+      [{ userId: 'a', online: true, rooms: [] }],
+      [{ userId: 'a', online: false, rooms: [] }],
+    ]);
   });
 });

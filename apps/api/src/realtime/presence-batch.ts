@@ -1,5 +1,11 @@
 import type { PresenceEvent } from '@chat/shared-types';
 
+/** A change as instances pass it on: who hears it besides the user's audience. */
+export interface PresenceChange extends PresenceEvent {
+  /** The user's groups: their members hear it too (contract "Size"). */
+  rooms: readonly string[];
+}
+
 /**
  * Collects presence changes for `presence:batch` and hands them to `flush` at most once per
  * interval. Each change is a real transition (the gateway reports a user's first socket and,
@@ -7,25 +13,28 @@ import type { PresenceEvent } from '@chat/shared-types';
  * since peers were last told the state the user is in again.
  */
 export class PresenceBatch {
-  /** userId → the latest state, and the state peers were told before this batch. */
-  private readonly pending = new Map<string, { online: boolean; before: boolean }>();
+  /** userId → the latest state and groups, and the state peers were told before this batch. */
+  private readonly pending = new Map<
+    string,
+    { online: boolean; before: boolean; rooms: readonly string[] }
+  >();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly intervalMs: number,
-    private readonly send: (changes: PresenceEvent[]) => void,
+    private readonly send: (changes: PresenceChange[]) => void,
   ) {}
 
-  add(userId: string, online: boolean): void {
+  add(userId: string, online: boolean, rooms: readonly string[] = []): void {
     const entry = this.pending.get(userId);
     if (!entry) {
-      this.pending.set(userId, { online, before: !online });
+      this.pending.set(userId, { online, before: !online, rooms });
     } else if (entry.before === online) {
       this.pending.delete(userId);
     } else {
       // Map order is first insertion: move the user to the end, where their latest change is.
       this.pending.delete(userId);
-      this.pending.set(userId, { online, before: entry.before });
+      this.pending.set(userId, { online, before: entry.before, rooms });
     }
     this.timer ??= setTimeout(() => this.flush(), this.intervalMs).unref();
   }
@@ -33,7 +42,11 @@ export class PresenceBatch {
   private flush(): void {
     this.timer = null;
     if (this.pending.size === 0) return;
-    const changes = [...this.pending].map(([userId, { online }]) => ({ userId, online }));
+    const changes = [...this.pending].map(([userId, { online, rooms }]) => ({
+      userId,
+      online,
+      rooms,
+    }));
     this.pending.clear();
     this.send(changes);
   }

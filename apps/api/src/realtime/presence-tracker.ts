@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { appConfig, type AppConfig } from '../config/configuration';
+import { ChatsService } from '../chats/chats.service';
 import { PresenceService } from '../presence/presence.service';
 import { Broadcaster } from './broadcaster.service';
 
 /**
- * Turns sockets coming and going into presence changes for peers. A user is online from their
+ * Turns sockets coming and going into presence changes for peers (direct-chat peers, watchers,
+ * and the members of the user's groups, read when the change is announced). A user is online from their
  * first socket (on any instance) until their last one closes; going offline is announced only
  * after PRESENCE_GRACE_MS, and not at all if a socket came back meanwhile, so a reload or a
  * reconnect storm sends no presence. Best effort: a failure (Redis away) is logged, and the
@@ -20,6 +22,7 @@ export class PresenceTracker implements OnModuleDestroy {
   constructor(
     private readonly presence: PresenceService,
     private readonly broadcaster: Broadcaster,
+    private readonly chats: ChatsService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
@@ -32,7 +35,7 @@ export class PresenceTracker implements OnModuleDestroy {
         clearTimeout(pending);
         this.goingOffline.delete(userId);
       } else if (first) {
-        this.broadcaster.presence(userId, true);
+        this.broadcaster.presence(userId, true, await this.chats.groupsOf(userId));
       }
     } catch (error) {
       this.logger.warn(`Could not record ${userId} coming online: ${String(error)}`);
@@ -63,7 +66,7 @@ export class PresenceTracker implements OnModuleDestroy {
     this.goingOffline.delete(userId);
     try {
       if (await this.presence.isOnline(userId)) return;
-      this.broadcaster.presence(userId, false);
+      this.broadcaster.presence(userId, false, await this.chats.groupsOf(userId));
     } catch (error) {
       this.logger.warn(`Could not announce ${userId} offline: ${String(error)}`);
     }
