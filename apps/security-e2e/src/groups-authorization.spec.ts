@@ -93,6 +93,8 @@ describe('Authorization: a group chat, by role', () => {
   let member: TestUser;
   let writer: TestUser;
   let promoted: TestUser;
+  /** In no chat with the group's members: the one other member of the groups the callers make. */
+  let bystander: TestUser;
   let chatId: string;
   /** A message of the member's (edited), and one of the writer's (reacted to, searched). */
   let memberMessage: Message;
@@ -133,8 +135,10 @@ describe('Authorization: a group chat, by role', () => {
     member = await groupMember('Member');
     writer = await groupMember('Writer');
     promoted = await groupMember('Promoted');
-    const former = await groupMember('Former');
+    // Not among the needles: what the former member makes carries its own name and login.
+    const former = await registerUser(api, { fullName: `Former ${tag}` });
     const outsider = await registerUser(api, { fullName: `Outsider ${tag}` });
+    bystander = await registerUser(api, { fullName: `Bystander ${tag}` });
     // The non-member is a member of chats, just not of this one.
     await openDirectChat(api, outsider, await registerUser(api));
 
@@ -203,7 +207,7 @@ describe('Authorization: a group chat, by role', () => {
         role,
         new Vector(
           'Authorization',
-          `group chat, by the ${role}: ${actions.filter((a) => a.channel === 'REST').length} REST routes and ${actions.filter((a) => a.channel === 'socket').length} socket events (history, around, send, read, members, changes, search, edit, delete, reactions, upload, rename, add, role, remove, leave; listing)`,
+          `group chat, by the ${role}: ${actions.filter((a) => a.channel === 'REST').length} REST routes and ${actions.filter((a) => a.channel === 'socket').length} socket events (listing, create, history, around, send, read, members, changes, search, edit, delete, reactions, upload, rename, add, role, remove, leave)`,
           EXPECTED[role],
         ),
       );
@@ -317,6 +321,22 @@ describe('Authorization: a group chat, by role', () => {
       async () => ({ method: 'GET', path: '/api/chats' }),
       withGroup,
     ),
+    // Anyone signed in may make a group of their own, naming this group's people: a new chat,
+    // never a way into this one.
+    rest(
+      'POST /api/chats {title, memberIds} (a new group)',
+      {
+        ...members('201 another chat'),
+        'former member': '201 another chat',
+        'non-member': '201 another chat',
+      },
+      async () => ({
+        method: 'POST',
+        path: '/api/chats',
+        json: { title: `Side ${randomUUID().slice(0, 8)}`, memberIds: [bystander.id] },
+      }),
+      (res) => `${res.status} ${(res.body as Chat).id === chatId ? 'this chat' : 'another chat'}`,
+    ),
     rest('GET messages', members('200'), async () => ({
       method: 'GET',
       path: path('/messages?limit=100'),
@@ -426,6 +446,16 @@ describe('Authorization: a group chat, by role', () => {
       'DELETE the owner (remove)',
       { admin: '403 forbidden', member: '403 forbidden' },
       async () => ({ method: 'DELETE', path: path(`/members/${owner.id}`) }),
+    ),
+    event(
+      'chat:create',
+      {
+        ...members('ack ok'),
+        'former member': 'ack ok',
+        'non-member': 'ack ok',
+      },
+      async () => ({ title: `Side ${randomUUID().slice(0, 8)}`, memberIds: [bystander.id] }),
+      'chat:create {title, memberIds} (a new group)',
     ),
     event('chat:history', members('ack ok'), async () => ({ chatId })),
     event(
