@@ -63,8 +63,10 @@ const EXPECTED: Record<Role, string> = {
   admin: 'every member route ok; rename, add, remove ok; 403 for roles, the owner, another’s edit',
   member:
     'every member route ok, its own edit; 403 for every management route and others’ messages',
-  'former member': '403 forbidden / ack forbidden; listing and search without the group',
-  'non-member': '403 forbidden / ack forbidden; listing and search without the group',
+  'former member':
+    '403 forbidden / ack forbidden; listing and search without the group; a new group is another chat',
+  'non-member':
+    '403 forbidden / ack forbidden; listing and search without the group; a new group is another chat',
   'forged token': '401 unauthorized; connect_error unauthorized',
 };
 
@@ -207,7 +209,7 @@ describe('Authorization: a group chat, by role', () => {
         role,
         new Vector(
           'Authorization',
-          `group chat, by the ${role}: ${actions.filter((a) => a.channel === 'REST').length} REST routes and ${actions.filter((a) => a.channel === 'socket').length} socket events (listing, create, history, around, send, read, members, changes, search, edit, delete, reactions, upload, rename, add, role, remove, leave)`,
+          `group chat, ${role === 'forged token' ? 'with a' : 'by the'} ${role}: ${actions.filter((a) => a.channel === 'REST').length} REST routes and ${actions.filter((a) => a.channel === 'socket').length} socket events (listing, create, history, around, send, read, members, changes, search, edit, delete, reactions, upload, rename, add, role, remove, leave)`,
           EXPECTED[role],
         ),
       );
