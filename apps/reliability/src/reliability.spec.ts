@@ -1,4 +1,5 @@
 import { apiKilled } from './scenarios/api-killed';
+import { groupRemoval } from './scenarios/group-removal';
 import { LongOffline, OFFLINE_MS } from './scenarios/long-offline';
 import { ordering } from './scenarios/ordering';
 import { postgresRestarted } from './scenarios/postgres-restarted';
@@ -64,6 +65,10 @@ describe('reliability: one API instance on a PostgreSQL of its own', () => {
     it('every contract flow crosses instances', async () => {
       judge(await twoInstances(pair));
     }, 120_000);
+
+    it('a group member removed during a burst hears nothing after the cut, then forbidden', async () => {
+      judge(await groupRemoval(pair));
+    }, 90_000);
 
     it('Redis restarted: after reconnect and catch-up no client misses a message', async () => {
       judge(await redisRestarted(pair, scaleOut));

@@ -1,7 +1,7 @@
 import { PROFILE_INTERVAL_US } from './bench';
 import type { ProfileSummary } from './profile';
 import type { CpuUse } from './proc';
-import type { BenchResults, Measured, Row, Target } from './results';
+import type { BenchResults, Measured, Row, Target, W2Search } from './results';
 import { organizationRows, organizationSection } from './organization-report';
 import { searchRows, searchSection } from './w7-report';
 import { uploadRows, uploadSection } from './uploads-report';
@@ -20,6 +20,13 @@ const ratio = (api: number | null, baseline: number | null) =>
   api === null || baseline === null || baseline === 0 || Number.isNaN(api) ? null : api / baseline;
 
 const TARGETS: Target[] = ['api', 'relay'];
+
+/** Rows of W2's step table: one target's steps in `all`, or the API's in the group. */
+interface W2Rows {
+  name: string;
+  side: Target;
+  steps: W2Search['steps'];
+}
 
 /** W1 changes that were not acknowledged ok (refused, or no ack in time). */
 function changesFailed(c: W1ChangesResult): number {
@@ -142,6 +149,25 @@ export function summaryRows(r: BenchResults): Row[] {
       apiText: below('api'),
       baselineText: below('relay'),
     });
+    const group = w2.api.group;
+    if (group) {
+      const first = group.steps[0];
+      add({
+        workload: `W2 fan-out in a group of ${group.members}`,
+        metric: 'deliveries/s as above; ratio to `all` in the same run',
+        api: group.best ? group.best.result.rate * group.best.result.members : 0,
+        baseline: best('api'),
+        baselineName: group.ceilingReached ? 'API in all' : 'API in all, floor',
+        unit: '/s',
+        target: '–',
+        met: null,
+        apiText:
+          group.best || !first
+            ? undefined
+            : `< ${fmt(first.result.rate * first.result.members)} /s (no rate passed)`,
+        baselineText: below('api'),
+      });
+    }
   }
   if (r.w3) {
     const w3 = r.w3;
@@ -590,11 +616,26 @@ export function renderMarkdown(r: BenchResults): string {
         `(${w2.api.connect.frames.presence.toLocaleString('en-US')} presence frames reached them ` +
         `meanwhile) and ${fmt(w2.relay.connect.wallMs, 0)} ms on the relay.`,
       '',
+      ...(w2.api.group
+        ? [
+            '',
+            `Then, on the API, the same connected members in a group of ${w2.api.group.members} ` +
+              `(created through \`POST /api/chats\` in ${fmt(w2.api.group.createMs, 0)} ms, every ` +
+              'socket joined to its room by the server), and the same rate search: rows ' +
+              '`api, group`.',
+          ]
+        : []),
+      '',
       table(
         ['target', 'msg/s', 'deliveries/s', 'result', 'latency', 'complete / acked', ...CPU_HEADER],
-        TARGETS.flatMap((side) =>
-          w2[side].steps.map((s) => [
-            side,
+        [
+          ...TARGETS.map((side): W2Rows => ({ name: side, side, steps: w2[side].steps })),
+          ...(w2.api.group
+            ? [{ name: 'api, group', side: 'api', steps: w2.api.group.steps } satisfies W2Rows]
+            : []),
+        ].flatMap(({ name, side, steps }) =>
+          steps.map((s) => [
+            name,
             String(s.result.rate),
             fmt(s.result.rate * s.result.members, 0),
             s.pass ? 'pass' : s.result.aborted ? 'fail (backlog)' : 'fail',

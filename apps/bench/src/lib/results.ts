@@ -34,12 +34,20 @@ export interface W1Side {
   changes?: Measured<W1ChangesResult>;
 }
 
-export interface W2Side {
-  connect: ConnectResult;
+export interface W2Search {
   steps: (Measured<W2StepResult> & { pass: boolean })[];
   best: (Measured<W2StepResult> & { pass: boolean }) | null;
   /** False when even the highest rate tried passed: the figure is then a floor. */
   ceilingReached: boolean;
+}
+
+export interface W2Side extends W2Search {
+  connect: ConnectResult;
+  /**
+   * The API only: the same connected members in a group of theirs (created through the API,
+   * at most MAX_GROUP_MEMBERS), the same rate search. Absent in runs saved before it existed.
+   */
+  group?: W2Search & { chatId: string; members: number; createMs: number };
 }
 
 export interface W5Side {

@@ -1,11 +1,12 @@
+import { LIMITS, type Chat } from '@chat/shared-types';
 import type { Client } from 'pg';
 import { log, type Bench } from './bench';
 import { randomUUID } from 'node:crypto';
 import { HISTORY_SQL, HISTORY_SQL_PK_ORDER } from './sql';
 import type { BcryptCommands, W2StepResult } from './protocol';
-import type { BenchResults, Target, W1Side, W2Side, W5Side } from './results';
+import type { BenchResults, Target, W1Side, W2Search, W2Side, W5Side } from './results';
 import { ChildRpc } from './rpc';
-import { GLOBAL_CHAT } from './seed';
+import { GLOBAL_CHAT, type BenchUser } from './seed';
 import { round, sleep } from './stats';
 
 export const PASSWORD = 'bench-password-1';
@@ -238,58 +239,103 @@ export async function runW2(b: Bench): Promise<NonNullable<BenchResults['w2']>> 
     });
     // The relay gets exactly the members the API managed to connect.
     users = users.filter((u) => connect.users.includes(u.index));
-    const steps: W2Side['steps'] = [];
-    // A failed step is tried once more: on a shared machine a passing rate can fail once.
-    const step = async (rate: number): Promise<boolean> => {
-      for (let attempt = 1; attempt <= 2; attempt++) {
-        const measured = await b.measure(`w2-${target}-${rate}`, target, () =>
-          b.generator.call('w2Step', {
-            pool,
-            chatId: GLOBAL_CHAT,
-            senders: scale.w2Senders,
-            rate,
-            durationMs: scale.w2StepMs,
-            maxDrainMs: 3000,
-            abortLateMs: 1500,
-            phase: b.nextPhase(),
-          }),
-        );
-        const pass = w2Pass(measured.result);
-        const r = measured.result;
-        flagLag(measured.flags, r.sendLag.p99);
-        log(
-          `  ${rate} msg/s × ${r.members}: ${pass ? 'pass' : 'FAIL'} (try ${attempt}) — p99 ${r.latency.p99} ms, ` +
-            `${r.complete}/${r.acked} complete, ${r.deliveries}/${r.expected} deliveries` +
-            (r.aborted ? ', stopped: backlog' : ''),
-        );
-        steps.push({ ...measured, pass });
-        if (pass) return true;
-        await sleep(1500);
-      }
-      return false;
-    };
-    let rate = scale.w2StartRate;
-    let lastPass = 0;
-    let firstFail = 0;
-    const searchEnd = performance.now() + scale.w2SearchMs;
-    for (let i = 0; i < scale.w2MaxSteps && performance.now() < searchEnd; i++) {
-      if (await step(rate)) {
-        lastPass = rate;
-        rate *= 2;
-      } else {
-        firstFail = rate;
-        break;
-      }
-    }
-    if (lastPass && firstFail && performance.now() < searchEnd) {
-      await step(Math.round(Math.sqrt(lastPass * firstFail)));
+    const all = await w2RateSearch(b, target, pool, GLOBAL_CHAT, `w2-${target}`);
+    out[target] = { connect, ...all };
+    if (target === 'api') {
+      // The same members, the same path, in a group of theirs instead of `all`.
+      const group = await createW2Group(b, users.slice(0, LIMITS.groupMembersMax));
+      log(
+        `W2 fan-out in a group of ${group.members}: api (created in ${round(group.createMs)} ms)`,
+      );
+      const search = await w2RateSearch(b, target, pool, group.chatId, `w2-${target}-group`);
+      out[target].group = { ...group, ...search };
     }
     await b.disconnect(pool);
-    const best =
-      steps.filter((s) => s.pass).sort((x, y) => y.result.rate - x.result.rate)[0] ?? null;
-    out[target] = { connect, steps, best, ceilingReached: firstFail > 0 };
   }
   return out;
+}
+
+/**
+ * Creates a group of `members` through the API (the first is its owner) while their sockets are
+ * connected: the server joins every socket to the group's room before it answers.
+ */
+async function createW2Group(
+  b: Bench,
+  members: BenchUser[],
+): Promise<{ chatId: string; members: number; createMs: number }> {
+  const [owner, ...others] = members;
+  if (!owner || others.length === 0) throw new Error('W2 group: no members connected');
+  const started = performance.now();
+  const res = await fetch(`${b.p.apiUrl}/api/chats`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'W2 fan-out', memberIds: others.map((u) => u.id) }),
+  });
+  const body = (await res.json()) as Chat;
+  if (res.status !== 201) throw new Error(`W2 group: POST /api/chats answered ${res.status}`);
+  return { chatId: body.id, members: body.memberCount, createMs: performance.now() - started };
+}
+
+/**
+ * W2's rate search in one chat: the rate doubles until a step fails, then one step between the
+ * last pass and the first failure.
+ */
+async function w2RateSearch(
+  b: Bench,
+  target: Target,
+  pool: string,
+  chatId: string,
+  label: string,
+): Promise<Omit<W2Search, 'connect'>> {
+  const { scale } = b;
+  const steps: W2Search['steps'] = [];
+  // A failed step is tried once more: on a shared machine a passing rate can fail once.
+  const step = async (rate: number): Promise<boolean> => {
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const measured = await b.measure(`${label}-${rate}`, target, () =>
+        b.generator.call('w2Step', {
+          pool,
+          chatId,
+          senders: scale.w2Senders,
+          rate,
+          durationMs: scale.w2StepMs,
+          maxDrainMs: 3000,
+          abortLateMs: 1500,
+          phase: b.nextPhase(),
+        }),
+      );
+      const pass = w2Pass(measured.result);
+      const r = measured.result;
+      flagLag(measured.flags, r.sendLag.p99);
+      log(
+        `  ${rate} msg/s × ${r.members}: ${pass ? 'pass' : 'FAIL'} (try ${attempt}) — p99 ${r.latency.p99} ms, ` +
+          `${r.complete}/${r.acked} complete, ${r.deliveries}/${r.expected} deliveries` +
+          (r.aborted ? ', stopped: backlog' : ''),
+      );
+      steps.push({ ...measured, pass });
+      if (pass) return true;
+      await sleep(1500);
+    }
+    return false;
+  };
+  let rate = scale.w2StartRate;
+  let lastPass = 0;
+  let firstFail = 0;
+  const searchEnd = performance.now() + scale.w2SearchMs;
+  for (let i = 0; i < scale.w2MaxSteps && performance.now() < searchEnd; i++) {
+    if (await step(rate)) {
+      lastPass = rate;
+      rate *= 2;
+    } else {
+      firstFail = rate;
+      break;
+    }
+  }
+  if (lastPass && firstFail && performance.now() < searchEnd) {
+    await step(Math.round(Math.sqrt(lastPass * firstFail)));
+  }
+  const best = steps.filter((s) => s.pass).sort((x, y) => y.result.rate - x.result.rate)[0] ?? null;
+  return { steps, best, ceilingReached: firstFail > 0 };
 }
 
 export async function runW3(b: Bench): Promise<NonNullable<BenchResults['w3']>> {

@@ -11,6 +11,7 @@ export const SCENARIOS = [
   'postgres-restarted',
   'redis-restarted',
   'two-instances',
+  'group-removal',
   'rolling-restart',
   'long-offline',
   'ordering',

@@ -8,7 +8,9 @@ const AREA_NOTES: Readonly<Record<Area, string>> = {
     'session) and by a valid user who is not a member of the victims’ direct chat, with id ' +
     'variants (members swapped, other case, extra characters, Unicode look-alikes). A leak is ' +
     'any answer or event that carries the victims’ canary messages, names, member lists or ' +
-    'unread counts.',
+    'unread counts. In a group chat, every group route, message route and socket event is tried ' +
+    'by its owner, an admin, a member, a former member, a non-member and a forged token (one ' +
+    'row per role; each (action, role) is a test of its own in groups-authorization.spec.ts).',
   Tokens:
     'JWT rules: HS256 only, `exp` required, claims bound to a live session, revocation at ' +
     'logout on REST and open sockets, and no token taken from a URL, query string or header ' +
