@@ -59,14 +59,23 @@ io.on('connection', (socket: Socket) => {
     if (!socket.rooms.has(chatId)) {
       return ack({ ok: false, error: { code: 'forbidden', message: 'not a member' } });
     }
+    // The API's new message, field for field, so both put the same bytes on the wire.
+    const id = String(++nextId);
     const message: Message = {
-      id: String(++nextId),
+      id,
       chatId,
       senderId: user.id,
       senderName: user.fullName,
       content: content.trim(),
       clientId,
       createdAt: new Date().toISOString(),
+      replyTo: null,
+      editedAt: null,
+      deleted: false,
+      reactions: [],
+      version: id,
+      system: null,
+      attachments: [],
     };
     let log = logs.get(chatId);
     if (!log) logs.set(chatId, (log = []));
