@@ -244,13 +244,21 @@ export class ChatsService {
     return rows.map((row) => toChat(row, members, userId));
   }
 
-  /** The chats of the users (one chat, or all of theirs): `all` first, then by activity. */
+  /**
+   * The chats of the users (one chat, or all of theirs): `all` first, then by activity. The
+   * unread count's range is written as a row comparison on (chat_id, id), which only
+   * ix_messages_chat_id_id can serve: with `m.id > …` the planner, estimating a direct chat's
+   * share of 5,000,000 messages in `All` from the column's statistics, walked the primary key
+   * from the read mark and filtered on the chat — minutes for a user with 200 direct chats
+   * (W6, docs/benchmarks.md).
+   */
   private rows(userIds: string[], chatId: string | null): Promise<ChatRow[]> {
     return this.db.query(
       `SELECT cm.user_id, c.id, c.kind, c.title, cm.last_read_id::text AS last_read_id,
               (SELECT count(*)::int FROM (
                  SELECT 1 FROM messages m
-                  WHERE m.chat_id = c.id AND m.id > COALESCE(cm.last_read_id, 0)
+                  WHERE m.chat_id = c.id
+                    AND (m.chat_id, m.id) > (c.id, COALESCE(cm.last_read_id, 0))
                     AND m.sender_id <> cm.user_id AND m.deleted_at IS NULL AND m.system IS NULL
                   ORDER BY m.chat_id, m.id
                   LIMIT ${LIMITS.unreadMax + 1}) unread) AS unread_count,

@@ -411,14 +411,14 @@ async function peersOf(d: Deployment, user: OrgUser): Promise<string[]> {
   return rows.rows.map((r) => r.peer);
 }
 
-// The statements of ChatsService.load, ChatMembersService and UsersService.list on this data
+// The statements of ChatsService.rows, ChatMembersService and UsersService.list on this data
 // (keep in step with them): the plans the report prints.
 const CHAT_LIST_SQL = `
 SELECT c.id, cm.last_read_id,
        (SELECT count(*)::int FROM (
           SELECT 1 FROM messages m
-           WHERE m.chat_id = c.id AND m.id > COALESCE(cm.last_read_id, 0)
-             AND m.sender_id <> $1 AND m.deleted_at IS NULL
+           WHERE m.chat_id = c.id AND (m.chat_id, m.id) > (c.id, COALESCE(cm.last_read_id, 0))
+             AND m.sender_id <> $1 AND m.deleted_at IS NULL AND m.system IS NULL
            ORDER BY m.chat_id, m.id
            LIMIT 1000) unread) AS unread_count,
        COALESCE(n.member_count, 0) AS member_count,
