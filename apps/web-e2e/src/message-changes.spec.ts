@@ -100,9 +100,8 @@ describe('messages that change, in three browsers', () => {
 
   it('replies with a quote, live, and the quote brings the original into view', async () => {
     await pick(phoneUi, 'Yes, and the new allocator is 18% faster.', 'Reply');
-    await expect(phoneUi.page.getByText('Replying to Ada Lovelace').isVisible()).resolves.toBe(
-      true,
-    );
+    // The quote bar appears once the menu's action has run: wait for it, don't sample it.
+    await phoneUi.page.getByText('Replying to Ada Lovelace').waitFor();
     await phoneUi.send('Great news! Can you share the numbers?');
 
     const reply = row(adaUi, 'Great news! Can you share the numbers?');

@@ -123,7 +123,7 @@ describe('search, and a chat opened at a hit', () => {
 
     const scope = page.getByRole('button', { name: /Search in this chat/ });
     await scope.click();
-    expect(await scope.getAttribute('aria-pressed')).toBe('true');
+    await eventually(async () => expect(await scope.getAttribute('aria-pressed')).toBe('true'));
     await page.getByText('No messages match “standup moved”.').waitFor();
     await scope.click();
     await inAll.waitFor();
