@@ -2,6 +2,7 @@ import { nextEvent, receives, recordEvents, waitFor } from '@chat/test-harness';
 import { ChatsService } from '../chats/chats.service';
 import { PresenceService } from '../presence/presence.service';
 import { TestApp } from '../testing/test-app';
+import { PresenceTracker } from './presence-tracker';
 
 /** TestApp runs with PRESENCE_GRACE_MS=300. */
 const GRACE_MS = 300;
@@ -69,5 +70,34 @@ describe('PresenceTracker', () => {
 
     expect(await flips).toBe(false);
     await presence.disconnected(bob.user.id, 'socket-on-another-instance');
+  });
+
+  it("still tells direct-chat peers when the user's groups cannot be read (PostgreSQL away)", async () => {
+    const { watcher, bob } = await watcherAndBob();
+    const groupsOf = jest
+      .spyOn(t.get(ChatsService), 'groupsOf')
+      .mockRejectedValue(new Error('Connection terminated unexpectedly'));
+    const warned = jest
+      .spyOn(t.get(PresenceTracker)['logger'], 'warn')
+      .mockImplementation(() => undefined);
+    try {
+      const heard = recordEvents(watcher, 'presence');
+      const online = nextEvent(watcher, 'presence');
+      const tab = await t.connect(bob.accessToken);
+      await online;
+      const offline = nextEvent(watcher, 'presence', 3000, (e) => !e.online);
+      tab.close();
+      await offline;
+
+      expect(heard.events.filter((e) => e.userId === bob.user.id)).toEqual([
+        { userId: bob.user.id, online: true },
+        { userId: bob.user.id, online: false },
+      ]);
+      expect(groupsOf).toHaveBeenCalledTimes(2);
+      expect(warned).toHaveBeenCalledTimes(2);
+    } finally {
+      groupsOf.mockRestore();
+      warned.mockRestore();
+    }
   });
 });

@@ -10,7 +10,8 @@ import { Broadcaster } from './broadcaster.service';
  * first socket (on any instance) until their last one closes; going offline is announced only
  * after PRESENCE_GRACE_MS, and not at all if a socket came back meanwhile, so a reload or a
  * reconnect storm sends no presence. Best effort: a failure (Redis away) is logged, and the
- * socket is served anyway.
+ * socket is served anyway; if only the groups cannot be read (PostgreSQL away), the change still
+ * goes to the direct-chat peers and watchers.
  */
 @Injectable()
 export class PresenceTracker implements OnModuleDestroy {
@@ -35,7 +36,7 @@ export class PresenceTracker implements OnModuleDestroy {
         clearTimeout(pending);
         this.goingOffline.delete(userId);
       } else if (first) {
-        this.broadcaster.presence(userId, true, await this.chats.groupsOf(userId));
+        this.broadcaster.presence(userId, true, await this.groupsOf(userId));
       }
     } catch (error) {
       this.logger.warn(`Could not record ${userId} coming online: ${String(error)}`);
@@ -66,9 +67,21 @@ export class PresenceTracker implements OnModuleDestroy {
     this.goingOffline.delete(userId);
     try {
       if (await this.presence.isOnline(userId)) return;
-      this.broadcaster.presence(userId, false, await this.chats.groupsOf(userId));
+      this.broadcaster.presence(userId, false, await this.groupsOf(userId));
     } catch (error) {
       this.logger.warn(`Could not announce ${userId} offline: ${String(error)}`);
+    }
+  }
+
+  /** The user's groups, or none if they cannot be read: the others are told all the same. */
+  private async groupsOf(userId: string): Promise<string[]> {
+    try {
+      return await this.chats.groupsOf(userId);
+    } catch (error) {
+      this.logger.warn(
+        `Could not read ${userId}'s groups; their presence goes to the others only: ${String(error)}`,
+      );
+      return [];
     }
   }
 }
