@@ -13,6 +13,7 @@ import {
   viewChild,
 } from '@angular/core';
 import type { Attachment } from '@chat/shared-types';
+import { CloseIcon } from '../../../shared/close-icon';
 import { clockTime } from '../../../shared/format-time';
 import { MessagesStore } from '../data/messages.store';
 import { formatSize, isExpired } from './file-format';
@@ -31,6 +32,7 @@ export interface ViewerImage {
  */
 @Component({
   selector: 'app-image-viewer',
+  imports: [CloseIcon],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './image-viewer.html',
   styleUrl: './image-viewer.css',

@@ -1,10 +1,12 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { CloseIcon } from '../../../shared/close-icon';
 import { fileLabel, formatSize } from './file-format';
 import { UploadQueue, type Upload } from './upload-queue.service';
 
 /** One file on its way: a preview or type label, progress with cancel, or the reason it failed. */
 @Component({
   selector: 'app-upload-tile',
+  imports: [CloseIcon],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './upload-tile.html',
   styleUrl: './upload-tile.css',

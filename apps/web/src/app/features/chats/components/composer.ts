@@ -9,6 +9,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { LIMITS, textLength, type MessageRef } from '@chat/shared-types';
+import { CloseIcon } from '../../../shared/close-icon';
 import type { Upload } from '../attachments/upload-queue.service';
 import { UploadTile } from '../attachments/upload-tile';
 
@@ -21,7 +22,7 @@ export const COUNTER_FROM = LIMITS.contentMax - 500;
  */
 @Component({
   selector: 'app-composer',
-  imports: [UploadTile],
+  imports: [UploadTile, CloseIcon],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './composer.html',
   styleUrl: './composer.css',
