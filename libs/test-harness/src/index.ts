@@ -7,5 +7,6 @@ export * from './lib/postgres-server';
 export * from './lib/redis-server';
 export * from './lib/sockets';
 export * from './lib/test-api';
+export * from './lib/test-instances';
 export * from './lib/timing';
 export * from './lib/users';

@@ -1,22 +1,9 @@
-import type { AuthResult, Chat, Message } from '@chat/shared-types';
-import {
-  RedisServer,
-  connectSession,
-  emitAck,
-  nextEvent,
-  randomPassword,
-  recordEvents,
-  sleep,
-  startTestApi,
-  testUserOf,
-  type ChatSocket,
-  type TestApiRun,
-  type TestUser,
-} from '@chat/test-harness';
+import type { Chat, Message } from '@chat/shared-types';
+import { emitAck, nextEvent, recordEvents, sleep, type TestUser } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { QUIET_MS } from '../support/sockets';
-import { uniqueLogin } from '../support/users';
+import { TwoInstances } from '../support/two-instances';
 
 /**
  * A removal racing a burst of messages on two instances behind Redis (contract "Groups"): the
@@ -24,50 +11,16 @@ import { uniqueLogin } from '../support/users';
  * message whose id is at or after the removal's system message (ids follow commit order).
  */
 describe('removing a group member during a burst, two instances', () => {
-  let redis: RedisServer | undefined;
-  const runs: TestApiRun[] = [];
-  const sockets: ChatSocket[] = [];
-
-  beforeAll(async () => {
-    redis = await RedisServer.start('api-e2e-groups');
-    const env = {
-      REDIS_URL: redis.url,
-      JWT_SECRET: randomUUID(),
-      MESSAGE_RATE: '1000',
-      MESSAGE_BURST: '1000',
-    };
-    const first = await startTestApi({ name: 'api-e2e-groups', env });
-    runs.push(first);
-    if (!first.database) throw new Error('two instances need a database they can share');
-    runs.push(await startTestApi({ name: 'api-e2e-groups-2', env, database: first.database }));
-  }, 120_000);
-  afterAll(async () => {
-    sockets.forEach((socket) => socket.close());
-    for (const run of [...runs].reverse()) await run.cleanUp();
-    await redis?.destroy();
-  }, 60_000);
-
-  async function register(run: TestApiRun): Promise<TestUser> {
-    const login = uniqueLogin();
-    const password = randomPassword(6);
-    const res = await request(run.api.baseUrl)
-      .post('/api/auth/register')
-      .send({ login, fullName: `User ${login}`, password });
-    expect(res.status).toBe(201);
-    return testUserOf(res.body as AuthResult, password);
-  }
-
-  async function connect(run: TestApiRun, user: TestUser): Promise<ChatSocket> {
-    const { socket } = await connectSession(run.api.baseUrl, user.token, 5_000);
-    sockets.push(socket);
-    return socket;
-  }
+  const pair = TwoInstances.forSpec('api-e2e-groups', {
+    MESSAGE_RATE: '1000',
+    MESSAGE_BURST: '1000',
+  });
 
   it('the removed member hears nothing committed after the removal, on any tab', async () => {
-    const [onA, onB] = runs as [TestApiRun, TestApiRun];
-    const owner = await register(onA);
-    const removed = await register(onA);
-    const senders = [await register(onA), await register(onB)];
+    const [onA, onB] = pair.runs;
+    const owner = await pair.register(onA);
+    const removed = await pair.register(onA);
+    const senders = [await pair.register(onA), await pair.register(onB)];
     const created = await request(onA.api.baseUrl)
       .post('/api/chats')
       .set({ Authorization: `Bearer ${owner.token}` })
@@ -76,16 +29,16 @@ describe('removing a group member during a burst, two instances', () => {
     const chatId = (created.body as Chat).id;
 
     const tabs = [
-      await connect(onA, removed),
-      await connect(onB, removed),
-      await connect(onB, removed),
+      await pair.connect(onA, removed),
+      await pair.connect(onB, removed),
+      await pair.connect(onB, removed),
     ];
     const heard = tabs.map((tab) => recordEvents(tab, 'message:new'));
     // Counted from before the burst: under load the removal may wait seconds behind the sends.
     const told = tabs.map((tab) => nextEvent(tab, 'chat:removed', 40_000));
     const senderTabs = [
-      await connect(onA, senders[0] as TestUser),
-      await connect(onB, senders[1] as TestUser),
+      await pair.connect(onA, senders[0] as TestUser),
+      await pair.connect(onB, senders[1] as TestUser),
     ];
 
     // Each sender keeps sending until a while after the removal was acknowledged.

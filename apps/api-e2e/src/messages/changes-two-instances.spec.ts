@@ -1,24 +1,17 @@
-import type { AuthResult, ChangesPage, Chat, Message } from '@chat/shared-types';
+import type { ChangesPage, Chat, Message } from '@chat/shared-types';
 import {
-  RedisServer,
   ackData,
-  connectSession,
   emitAck,
   nextEvent,
-  randomPassword,
   recordEvents,
   sleep,
-  startTestApi,
-  testUserOf,
-  type ChatSocket,
   type TestApiRun,
-  type TestUser,
 } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { bearer } from '../support/http';
 import { QUIET_MS } from '../support/sockets';
-import { uniqueLogin } from '../support/users';
+import { TwoInstances } from '../support/two-instances';
 
 /**
  * Messages that change, across two instances of one deployment (a database, a Redis and a JWT
@@ -26,57 +19,22 @@ import { uniqueLogin } from '../support/users';
  * `message:updated`, and B's `changes` (socket and REST) returns it.
  */
 describe('edits, deletions and reactions across two instances behind Redis', () => {
-  let redis: RedisServer | undefined;
-  const runs: TestApiRun[] = [];
-  const sockets: ChatSocket[] = [];
-
-  beforeAll(async () => {
-    redis = await RedisServer.start('api-e2e-changes');
-    const env = { REDIS_URL: redis.url, JWT_SECRET: randomUUID() };
-    const first = await startTestApi({ name: 'api-e2e-changes', env });
-    runs.push(first);
-    if (!first.database) throw new Error('two instances need a database they can share');
-    runs.push(await startTestApi({ name: 'api-e2e-changes-2', env, database: first.database }));
-  }, 120_000);
-
-  afterAll(async () => {
-    sockets.forEach((socket) => socket.close());
-    // The first run made the database: it drops it, after the second has stopped.
-    for (const run of [...runs].reverse()) await run.cleanUp();
-    await redis?.destroy();
-  }, 60_000);
-
-  const on = (run: TestApiRun | undefined) => {
-    if (!run) throw new Error('the instances did not start');
-    return request(run.api.baseUrl);
-  };
-
-  async function register(run: TestApiRun | undefined): Promise<TestUser> {
-    const login = uniqueLogin();
-    const password = randomPassword(6);
-    const res = await on(run)
-      .post('/api/auth/register')
-      .send({ login, fullName: `User ${login}`, password });
-    expect(res.status).toBe(201);
-    return testUserOf(res.body as AuthResult, password);
-  }
-
-  async function connect(run: TestApiRun | undefined, user: TestUser): Promise<ChatSocket> {
-    if (!run) throw new Error('the instances did not start');
-    const { socket } = await connectSession(run.api.baseUrl, user.token, 3_000);
-    sockets.push(socket);
-    return socket;
-  }
+  const pair = TwoInstances.forSpec('api-e2e-changes');
+  const on = (run: TestApiRun) => request(run.api.baseUrl);
 
   it('reaches a member on B as message:updated, and B’s changes return it', async () => {
-    const [a, b] = runs;
-    const [alice, bob, carol] = [await register(a), await register(a), await register(b)];
+    const [a, b] = pair.runs;
+    const [alice, bob, carol] = [
+      await pair.register(a),
+      await pair.register(a),
+      await pair.register(b),
+    ];
     const chat = (await on(a).post('/api/chats').set(bearer(alice.token)).send({ peerId: bob.id }))
       .body as Chat;
-    const onA = await connect(a, alice);
-    const bobOnB = await connect(b, bob);
+    const onA = await pair.connect(a, alice);
+    const bobOnB = await pair.connect(b, bob);
     // Carol, on B too, is in no chat with them: she hears none of it.
-    const carolHears = recordEvents(await connect(b, carol), 'message:updated');
+    const carolHears = recordEvents(await pair.connect(b, carol), 'message:updated');
     const sent = ackData(
       await emitAck(onA, 'message:send', {
         chatId: chat.id,

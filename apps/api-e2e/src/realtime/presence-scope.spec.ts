@@ -1,27 +1,21 @@
-import { LIMITS, type AuthResult, type PresenceEvent } from '@chat/shared-types';
+import { LIMITS, type PresenceEvent } from '@chat/shared-types';
 import {
-  RedisServer,
   ackData,
   connectSession as connectSessionAt,
   emitAck,
   emitRaw,
   nextEvent,
-  randomPassword,
   recordEvents,
   sleep,
-  startTestApi,
-  testUserOf,
   waitFor,
-  type ChatSocket,
-  type TestApiRun,
-  type TestUser,
 } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { E2E_LIMITS } from '../support/e2e-state';
 import { baseUrl } from '../support/http';
 import { QUIET_MS, closeSocket, connectSocket } from '../support/sockets';
-import { openDirectChat, registerUsers, uniqueLogin } from '../support/users';
+import { TwoInstances } from '../support/two-instances';
+import { openDirectChat, registerUsers } from '../support/users';
 
 const about =
   (user: { id: string }, online?: boolean) =>
@@ -161,50 +155,15 @@ describe('presence scoping', () => {
 
 /** Two instances of one deployment: a database and a Redis of this suite's own. */
 describe('presence:watch across two instances behind Redis', () => {
-  let redis: RedisServer | undefined;
-  const runs: TestApiRun[] = [];
-  const sockets: ChatSocket[] = [];
-
-  beforeAll(async () => {
-    redis = await RedisServer.start('api-e2e-presence');
-    const env = {
-      REDIS_URL: redis.url,
-      JWT_SECRET: randomUUID(),
-      PRESENCE_GRACE_MS: String(E2E_LIMITS.presenceGraceMs),
-    };
-    const first = await startTestApi({ name: 'api-e2e-presence', env });
-    runs.push(first);
-    if (!first.database) throw new Error('two instances need a database they can share');
-    runs.push(await startTestApi({ name: 'api-e2e-presence-2', env, database: first.database }));
-  }, 120_000);
-  afterAll(async () => {
-    sockets.forEach((socket) => socket.close());
-    // The first run made the database: it drops it, after the second has stopped.
-    for (const run of [...runs].reverse()) await run.cleanUp();
-    await redis?.destroy();
-  }, 60_000);
-
-  async function register(run: TestApiRun): Promise<TestUser> {
-    const login = uniqueLogin();
-    const password = randomPassword(6);
-    const res = await request(run.api.baseUrl)
-      .post('/api/auth/register')
-      .send({ login, fullName: `User ${login}`, password });
-    expect(res.status).toBe(201);
-    return testUserOf(res.body as AuthResult, password);
-  }
-
-  async function connect(run: TestApiRun, user: TestUser, presence?: 'batched') {
-    const { socket } = await connectSessionAt(run.api.baseUrl, user.token, 3_000, presence);
-    sockets.push(socket);
-    return socket;
-  }
+  const pair = TwoInstances.forSpec('api-e2e-presence', {
+    PRESENCE_GRACE_MS: String(E2E_LIMITS.presenceGraceMs),
+  });
 
   it('delivers a watched user’s changes made on the other instance, in both presence modes', async () => {
-    const [onA, onB] = runs as [TestApiRun, TestApiRun];
-    const [watched, watcher] = [await register(onA), await register(onA)];
-    const each = await connect(onA, watcher);
-    const batched = await connect(onA, watcher, 'batched');
+    const [onA, onB] = pair.runs;
+    const [watched, watcher] = [await pair.register(onA), await pair.register(onA)];
+    const each = await pair.connect(onA, watcher);
+    const batched = await pair.connect(onA, watcher, 'batched');
     for (const socket of [each, batched]) {
       ackData(await emitAck(socket, 'presence:watch', { userIds: [watched.id] }));
     }
@@ -212,7 +171,7 @@ describe('presence:watch across two instances behind Redis', () => {
     const heardBatch = nextEvent(batched, 'presence:batch', 5_000, (batch) =>
       batch.changes.some(about(watched, true)),
     );
-    const tab = await connect(onB, watched);
+    const tab = await pair.connect(onB, watched);
     await Promise.all([heardEach, heardBatch]);
 
     const offline = nextEvent(each, 'presence', 5_000, about(watched, false));

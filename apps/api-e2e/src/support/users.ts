@@ -8,7 +8,8 @@ import {
   type Tuple,
 } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
-import { api, bearer } from './http';
+import request from 'supertest';
+import { api, baseUrl, bearer } from './http';
 
 export type { RegisterOptions, TestUser };
 
@@ -18,12 +19,18 @@ export type { RegisterOptions, TestUser };
  */
 export const { uniqueTag, uniqueLogin } = testLogins('t', 'user');
 
-/** Registers a new user with a unique login and returns it with its access token. */
-export async function registerUser(options: RegisterOptions = {}): Promise<TestUser> {
+/**
+ * Registers a new user with a unique login and returns it with its access token; on the API at
+ * `url`, by default the one the suite runs against.
+ */
+export async function registerUser(
+  options: RegisterOptions = {},
+  url = baseUrl(),
+): Promise<TestUser> {
   const login = options.login ?? uniqueLogin();
   const fullName = options.fullName ?? `User ${login}`;
   const password = options.password ?? randomPassword(6);
-  const res = await api().post('/api/auth/register').send({ login, fullName, password });
+  const res = await request(url).post('/api/auth/register').send({ login, fullName, password });
   if (res.status !== 201) {
     throw new Error(`register ${login} answered ${res.status}: ${JSON.stringify(res.body)}`);
   }

@@ -1,5 +1,5 @@
 import type { Chat, Message } from '@chat/shared-types';
-import { connectSession, emitAck, itemAt, type ChatSocket } from '@chat/test-harness';
+import { emitAck, itemAt, type ChatSocket } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import type { Deployment } from '../support/deployment';
 import {
@@ -11,6 +11,7 @@ import {
   type TestUser,
 } from '../support/http';
 import { none, promise, type ScenarioReport } from '../support/report';
+import { Sessions } from '../support/sessions';
 import { ms, seconds, sleep, waitFor } from '../support/timing';
 
 const SENDERS = 6;
@@ -18,7 +19,6 @@ const SENDERS = 6;
 const IN_FLIGHT = 3;
 const BURST_BEFORE_MS = 400;
 const BURST_AFTER_MS = 1_000;
-const SESSION_TIMEOUT_MS = 5_000;
 const ACK_TIMEOUT_MS = 10_000;
 const REMOVED_WITHIN_MS = 10_000;
 /** How long to keep listening for an event that must not come. */
@@ -74,10 +74,9 @@ export async function groupRemoval(deployment: Deployment): Promise<ScenarioRepo
     body: { role: 'admin' },
   });
 
-  const opened: ChatSocket[] = [];
+  const sessions = new Sessions();
   const tab = async (base: string, user: TestUser, label: string): Promise<Tab> => {
-    const { socket } = await connectSession(base, user.token, SESSION_TIMEOUT_MS);
-    opened.push(socket);
+    const socket = await sessions.open(base, user);
     const listening: Tab = { label, socket, heard: [], removedAt: null };
     socket.onAny((event: string, payload: unknown) => {
       const at = performance.now();
@@ -95,15 +94,7 @@ export async function groupRemoval(deployment: Deployment): Promise<ScenarioRepo
     ];
     const staysTabs = [await tab(A, stays, 'A'), await tab(B, stays, 'B')];
     const senderSockets = await Promise.all(
-      senders.map(async (user, i) => {
-        const { socket } = await connectSession(
-          itemAt(bases, i % 2),
-          user.token,
-          SESSION_TIMEOUT_MS,
-        );
-        opened.push(socket);
-        return socket;
-      }),
+      senders.map((user, i) => sessions.open(itemAt(bases, i % 2), user)),
     );
 
     let stop = false;
@@ -331,6 +322,6 @@ export async function groupRemoval(deployment: Deployment): Promise<ScenarioRepo
       ],
     };
   } finally {
-    opened.forEach((socket) => socket.disconnect());
+    sessions.closeAll();
   }
 }

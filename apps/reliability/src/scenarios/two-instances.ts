@@ -8,7 +8,6 @@ import {
   type User,
 } from '@chat/shared-types';
 import {
-  connectSession,
   disconnection,
   emitAck,
   nextEvent,
@@ -26,11 +25,11 @@ import {
   type TestUser,
 } from '../support/http';
 import { promise, type ScenarioReport } from '../support/report';
+import { Sessions } from '../support/sessions';
 import { seconds, sleep, waitFor } from '../support/timing';
 
 const ACK_TIMEOUT_MS = 5_000;
 const EVENT_TIMEOUT_MS = 3_000;
-const SESSION_TIMEOUT_MS = 5_000;
 /** How long to watch for an event that must not come. */
 const QUIET_MS = 1_000;
 const BURST = 10;
@@ -61,12 +60,7 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
   const B = deployment.baseUrl(1);
   const tag = uniqueTag();
   const u = await registerUsers(A, tag, 'm', 6);
-  const opened: ChatSocket[] = [];
-  const session = async (base: string, user: TestUser) => {
-    const { socket } = await connectSession(base, user.token, SESSION_TIMEOUT_MS);
-    opened.push(socket);
-    return socket;
-  };
+  const sessions = new Sessions();
 
   const flows: Flow[] = [];
   const dm01 = directChatId(u[0].id, u[1].id);
@@ -79,12 +73,12 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
     run: async () => {
       await openDirectChat(A, u[0], u[1]);
       const senders = [
-        { user: u[0], socket: await session(A, u[0]), on: 'A' },
-        { user: u[1], socket: await session(B, u[1]), on: 'B' },
-        { user: u[2], socket: await session(A, u[2]), on: 'A' },
-        { user: u[3], socket: await session(B, u[3]), on: 'B' },
+        { user: u[0], socket: await sessions.open(A, u[0]), on: 'A' },
+        { user: u[1], socket: await sessions.open(B, u[1]), on: 'B' },
+        { user: u[2], socket: await sessions.open(A, u[2]), on: 'A' },
+        { user: u[3], socket: await sessions.open(B, u[3]), on: 'B' },
       ];
-      const u0OnB = await session(B, u[0]);
+      const u0OnB = await sessions.open(B, u[0]);
       const receivers = [
         ...senders.map((s) => ({ label: `${s.user.login}@${s.on}`, socket: s.socket })),
         {
@@ -140,8 +134,8 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
     name: 'chat:create: `chat:created` to the peer, whose socket joins the new room',
     route: 'A -> B',
     run: async () => {
-      u2A = await session(A, u[2]);
-      u3B = await session(B, u[3]);
+      u2A = await sessions.open(A, u[2]);
+      u3B = await sessions.open(B, u[3]);
       const created = nextEvent(u3B, 'chat:created', EVENT_TIMEOUT_MS, (chat) => chat.id === dm23);
       const ownCreated = nextEvent(u2A, 'chat:created', EVENT_TIMEOUT_MS, (c) => c.id === dm23);
       const ack = (await u2A
@@ -165,7 +159,7 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
     name: "chat:read: read receipt to the peer and to the reader's other device",
     route: 'B -> A',
     run: async () => {
-      const u3A = await session(A, u[3]);
+      const u3A = await sessions.open(A, u[3]);
       const matches = (e: { chatId: string; userId: string; upToId: string }) =>
         e.chatId === dm23 && e.userId === u[3].id && e.upToId === lastIn23;
       const peer = nextEvent(u2A, 'chat:read', EVENT_TIMEOUT_MS, matches);
@@ -210,9 +204,9 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
       const watched = await emitAck(watcher, 'presence:watch', { userIds: [u[4].id] });
       if (!watched.ok) throw new Error(`presence:watch answered ${watched.error.code}`);
       const cameOnline = nextEvent(watcher, 'presence', EVENT_TIMEOUT_MS, isU4(true));
-      const onB = await session(B, u[4]);
+      const onB = await sessions.open(B, u[4]);
       await cameOnline;
-      const onA = await session(A, u[4]);
+      const onA = await sessions.open(A, u[4]);
       const offlineEvents = recordEvents(watcher, 'presence');
       onB.disconnect();
       await sleep(QUIET_MS);
@@ -239,7 +233,7 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
     name: 'logout: the socket on the other instance is closed, the token refused',
     route: 'A -> B',
     run: async () => {
-      const socket = await session(B, u[5]);
+      const socket = await sessions.open(B, u[5]);
       const closed = disconnection(socket, EVENT_TIMEOUT_MS);
       await restExpect(A, 'POST', '/api/auth/logout', [204], { token: u[5].token });
       const reason = await closed;
@@ -264,7 +258,7 @@ export async function twoInstances(deployment: Deployment): Promise<ScenarioRepo
       });
     }
   }
-  opened.forEach((socket) => socket.disconnect());
+  sessions.closeAll();
   const failed = results.filter((result) => !result.ok);
 
   return {

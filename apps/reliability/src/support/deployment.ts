@@ -1,12 +1,12 @@
 import {
   PostgresServer,
-  RedisServer,
   itemAt,
-  startTestApi,
+  startTestInstances,
+  type RedisServer,
   type TestApiRun,
   type TestDatabase,
+  type TestInstances,
 } from '@chat/test-harness';
-import { randomBytes } from 'node:crypto';
 
 /** Limits raised so that load, not throttling, is what the scenarios measure. */
 const API_ENV = {
@@ -56,15 +56,18 @@ export interface StoredState {
  */
 export class Deployment {
   readonly crashes: Crash[] = [];
+  readonly redis: RedisServer | null;
+  readonly apis: TestApiRun[];
 
   private constructor(
     readonly name: string,
     readonly postgres: PostgresServer,
     readonly database: TestDatabase,
-    readonly redis: RedisServer | null,
-    readonly apis: TestApiRun[],
+    private readonly instances: TestInstances,
   ) {
-    apis.forEach((run, instance) => {
+    this.redis = instances.redis;
+    this.apis = instances.runs;
+    this.apis.forEach((run, instance) => {
       run.api.onUnexpectedExit = (description) => {
         const error = lastError(run.api.output());
         this.crashes.push({
@@ -80,23 +83,17 @@ export class Deployment {
 
   static async start(name: string, options: { instances: number; redis: boolean }) {
     const postgres = await PostgresServer.create(name);
-    let redis: RedisServer | null = null;
-    const apis: TestApiRun[] = [];
     try {
       const database = await postgres.admin.createDatabase(name);
-      redis = options.redis ? await RedisServer.start(name) : null;
-      const env: Record<string, string> = {
-        ...API_ENV,
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        ...(redis ? { REDIS_URL: redis.url } : {}),
-      };
-      for (let i = 0; i < options.instances; i++) {
-        apis.push(await startTestApi({ name: `${name}-${i}`, env, database }));
-      }
-      return new Deployment(name, postgres, database, redis, apis);
+      const instances = await startTestInstances({
+        name,
+        count: options.instances,
+        redis: options.redis,
+        env: API_ENV,
+        database,
+      });
+      return new Deployment(name, postgres, database, instances);
     } catch (error) {
-      await Promise.all(apis.map((run) => run.cleanUp()));
-      await redis?.destroy();
       await postgres.destroy();
       throw error;
     }
@@ -180,8 +177,7 @@ export class Deployment {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.apis.map((run) => run.cleanUp()));
-    await this.redis?.destroy();
+    await this.instances.close();
     await this.postgres.destroy();
   }
 }
