@@ -1,6 +1,8 @@
 import { GLOBAL_CHAT_ID, LIMITS, type Chat, type MembersPage } from '@chat/shared-types';
 import { api, bearer, expectApiError, expectInvalid } from '../support/http';
+import { connectSockets, nextEvent } from '../support/sockets';
 import {
+  findChat,
   listChats,
   openDirectChat,
   registerUser,
@@ -110,5 +112,41 @@ describe('GET /api/chats at the size of an organization', () => {
     expect(all?.membersComplete).toBe(all?.members.length === all?.memberCount);
     // The peer comes first in All's short list: it is someone the caller talks to.
     expect(all?.members[0]?.id).toBe(b.id);
+  });
+
+  it("lists a large group's members the caller talks to first, then the others by name", async () => {
+    const tag = uniqueTag();
+    // Named so that name order is number order: 00 (the owner) first, 50 last.
+    const people = await Promise.all(
+      Array.from({ length: LIMITS.chatMembersMax + 1 }, (_, i) => {
+        const n = String(i).padStart(2, '0');
+        return registerUser({ login: `${tag}_${n}`, fullName: `${tag} ${n}` });
+      }),
+    );
+    const [owner, talker, quiet] = people;
+    const last = people.at(-1);
+    if (!owner || !talker || !quiet || !last) throw new Error('no people');
+    await openDirectChat(talker, last);
+    const [talkerSocket] = await connectSockets([talker]);
+    const created = nextEvent(talkerSocket, 'chat:created');
+
+    const res = await api()
+      .post('/api/chats')
+      .set(bearer(owner.token))
+      .send({ title: 'Everyone', memberIds: people.slice(1).map((u) => u.id) });
+    expect(res.status).toBe(201);
+    const chatId = (res.body as Chat).id;
+    const byName = people.slice(0, LIMITS.chatMembersMax).map((u) => u.id);
+    // The one talker's peer is listed first (it would not be listed at all by name).
+    const talkerView = [last.id, ...byName.slice(0, -1)];
+
+    const listed = (user: typeof owner) => findChat(user, chatId);
+    expect(await listed(quiet)).toMatchObject({
+      memberCount: people.length,
+      membersComplete: false,
+    });
+    expect((await listed(quiet))?.members.map((m) => m.id)).toEqual(byName);
+    expect((await listed(talker))?.members.map((m) => m.id)).toEqual(talkerView);
+    expect((await created).members.map((m) => m.id)).toEqual(talkerView);
   });
 });

@@ -11,9 +11,10 @@ import {
 } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import request, { type Response } from 'supertest';
 import { expectApiError } from '../support/http';
 import { uniqueLogin } from '../support/users';
@@ -230,6 +231,47 @@ describe('HTTP edge cases', () => {
       expect([page.status, page.text]).toEqual([200, APP_PAGE]);
       const chats = await api().get('/api/chats').set(auth());
       expect(chats.status).toBe(200);
+    });
+  });
+
+  describe('response compression', () => {
+    /** The body's bytes as they travel (node:http decodes nothing), and their encoding. */
+    function onTheWire(path: string, acceptEncoding: string) {
+      if (!run) throw new Error('beforeAll did not start the API');
+      const url = `${run.api.baseUrl}${path}`;
+      const headers = { ...auth(), 'Accept-Encoding': acceptEncoding };
+      return new Promise<{ encoding: string | undefined; bytes: Buffer }>((resolve, reject) => {
+        httpGet(url, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({ encoding: res.headers['content-encoding'], bytes: Buffer.concat(chunks) }),
+          );
+          res.on('error', reject);
+        }).on('error', reject);
+      });
+    }
+
+    it('sends JSON compressed to clients that take it (brotli first), and as it is to the others', async () => {
+      for (let i = 0; i < 30; i++) {
+        const res = await api()
+          .post('/api/chats/all/messages')
+          .set(auth())
+          .send({ content: `long enough to compress ${i} `.repeat(20), clientId: randomUUID() });
+        expect(res.status).toBe(201);
+      }
+      const path = '/api/chats/all/messages?limit=30';
+      const plain = await onTheWire(path, 'identity');
+      const gzipped = await onTheWire(path, 'gzip');
+      const brotli = await onTheWire(path, 'gzip, deflate, br');
+      expect([plain.encoding, gzipped.encoding, brotli.encoding]).toEqual([
+        undefined,
+        'gzip',
+        'br',
+      ]);
+      expect(gzipped.bytes.length).toBeLessThan(plain.bytes.length / 4);
+      expect(gunzipSync(gzipped.bytes).equals(plain.bytes)).toBe(true);
+      expect(brotliDecompressSync(brotli.bytes).equals(plain.bytes)).toBe(true);
     });
   });
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  directChatMembers,
   GLOBAL_CHAT_ID,
   type ChatRole,
   LIMITS,
@@ -33,43 +32,56 @@ export class ChatMembersService {
   ) {}
 
   /**
-   * `Chat.members` for each of the caller's chats: every member of a direct chat; a group's
-   * first LIMITS.chatMembersMax by name (read per chat with that limit, so a large group
-   * costs a page, not its size); for the global chat at most LIMITS.chatMembersMax, the
-   * caller's direct-chat peers first, then by name.
+   * `Chat.members` of the given chats as `viewerId` sees them: every member of a direct chat
+   * and of a group of at most LIMITS.chatMembersMax; for the global chat and larger groups
+   * that many, the viewer's direct-chat peers first, then by name (contract "Size"). Three
+   * reads whatever the number of chats, two of them concurrent.
    */
-  async forChats(userId: string, chatIds: readonly string[]): Promise<Map<string, ChatMember[]>> {
+  async forViewer(
+    viewerId: string,
+    chatIds: readonly string[],
+  ): Promise<Map<string, ChatMember[]>> {
     const others = chatIds.filter((id) => id !== GLOBAL_CHAT_ID);
-    const rows: MemberRow[] = [];
-    if (others.length > 0) {
-      rows.push(
-        ...(await this.db.query<MemberRow[]>(
-          `SELECT page.* FROM unnest($1::text[]) AS chat(id)
-            CROSS JOIN LATERAL (
-              SELECT cm.chat_id, cm.last_read_id::text AS last_read_id, cm.role,
-                     u.id, u.login, u.full_name
-                FROM chat_members cm JOIN users u ON u.id = cm.user_id
-               WHERE cm.chat_id = chat.id
-               ORDER BY ${userOrder('u')}
-               LIMIT ${LIMITS.chatMembersMax}) page`,
-          [others],
-        )),
-      );
+    const peers = await this.peersOf(viewerId);
+    const [rows, global] = await Promise.all([
+      this.membersOf(others, peers),
+      others.length < chatIds.length ? this.globalFirstMembers([...peers]) : null,
+    ]);
+    const listed = new Map<string, MemberRow[]>();
+    for (const [chatId, members] of byChat(rows)) listed.set(chatId, capped(members, peers));
+    if (global) listed.set(GLOBAL_CHAT_ID, global);
+    return this.toChatMembers(listed);
+  }
+
+  /**
+   * One chat's `Chat.members` as each of `viewerIds` sees it (chat:created, chat:updated): a
+   * group's members are read once, and only a group too large to list whole asks which of
+   * them each viewer has a direct chat with. Viewers who are not members get the same list;
+   * the caller leaves them out.
+   */
+  async viewsOf(chatId: string, viewerIds: readonly string[]): Promise<Map<string, ChatMember[]>> {
+    const views = new Map<string, ChatMember[]>();
+    if (chatId === GLOBAL_CHAT_ID) {
+      for (const viewerId of viewerIds) {
+        views.set(viewerId, (await this.forViewer(viewerId, [chatId])).get(chatId) ?? []);
+      }
+      return views;
     }
-    if (others.length < chatIds.length) {
-      const peers = [...new Set(others.flatMap((id) => directChatMembers(id) ?? []))].filter(
-        (id) => id !== userId,
-      );
-      rows.push(...(await this.globalFirstMembers(peers)));
+    const members = await this.membersOf([chatId], null);
+    if (members.length <= LIMITS.chatMembersMax) {
+      const shared = (await this.toChatMembers(new Map([[chatId, members]]))).get(chatId) ?? [];
+      for (const viewerId of viewerIds) views.set(viewerId, shared);
+      return views;
     }
-    const users = await this.users.toUsers(rows);
-    const byChat = new Map<string, ChatMember[]>();
-    rows.forEach((row, i) => {
-      const list = byChat.get(row.chat_id) ?? [];
-      list.push({ ...(users[i] as User), lastReadId: row.last_read_id, role: row.role });
-      byChat.set(row.chat_id, list);
-    });
-    return byChat;
+    const peers = await this.peersAmong(
+      viewerIds,
+      members.map((m) => m.id),
+    );
+    for (const viewerId of viewerIds) {
+      const listed = new Map([[chatId, capped(members, peers.get(viewerId) ?? new Set())]]);
+      views.set(viewerId, (await this.toChatMembers(listed)).get(chatId) ?? []);
+    }
+    return views;
   }
 
   /** A page of the chat's members by name then login; the caller is a member (checked). */
@@ -119,26 +131,127 @@ export class ChatMembersService {
     };
   }
 
-  /** The global chat's capped list: the peers first (by name), then everyone else by name. */
-  private globalFirstMembers(peers: string[]): Promise<MemberRow[]> {
-    const columns = `cm.chat_id, cm.last_read_id::text AS last_read_id, cm.role, u.id, u.login, u.full_name`;
-    const from = `users u JOIN chat_members cm ON cm.user_id = u.id AND cm.chat_id = '${GLOBAL_CHAT_ID}'`;
+  /**
+   * The members of the chats (not the global chat), by chat, then by name and login: every
+   * one, or with `peers` only those `capped` can list (a chat's first names and the peers).
+   * The users are looked up one member at a time (the subquery's OFFSET 0 keeps PostgreSQL
+   * from making it a join): estimating a chat's members from chat_members, where `All` is
+   * most of the rows, it otherwise hashed the whole users table, once per request or once
+   * per chat (W6: 2 s for a user in 220 chats of 100,000 users).
+   */
+  private membersOf(
+    chatIds: readonly string[],
+    peers: ReadonlySet<string> | null,
+  ): Promise<MemberRow[]> {
+    if (chatIds.length === 0) return Promise.resolve([]);
     return this.db.query(
       `SELECT chat_id, last_read_id, role, id, login, full_name FROM (
-         (SELECT ${columns}, 0 AS rank, ${SORT_KEYS}
-            FROM ${from} WHERE u.id = ANY($1::uuid[]) ORDER BY ${userOrder('u')} LIMIT $2)
-         UNION ALL
-         (SELECT ${columns}, 1 AS rank, ${SORT_KEYS}
-            FROM ${from} WHERE u.id <> ALL($1::uuid[]) ORDER BY ${userOrder('u')} LIMIT $2)
-       ) listed
-       ORDER BY rank, k1, k2
-       LIMIT $2`,
-      [peers, LIMITS.chatMembersMax],
+         SELECT cm.chat_id, cm.last_read_id::text AS last_read_id, cm.role,
+                u.id, u.login, u.full_name,
+                row_number() OVER (PARTITION BY cm.chat_id ORDER BY ${userOrder('u')}) AS place
+           FROM chat_members cm
+          CROSS JOIN LATERAL (
+            SELECT u.id, u.login, u.full_name FROM users u WHERE u.id = cm.user_id OFFSET 0) u
+          WHERE cm.chat_id = ANY($1::text[])) listed
+        WHERE $2::uuid[] IS NULL OR place <= $3 OR id = ANY($2::uuid[])
+        ORDER BY chat_id, place`,
+      [chatIds, peers && [...peers], LIMITS.chatMembersMax],
     );
+  }
+
+  /** Whom the user has a direct chat with. */
+  private async peersOf(userId: string): Promise<Set<string>> {
+    const peers = await this.peersAmong([userId], null);
+    return peers.get(userId) ?? new Set();
+  }
+
+  /** For each viewer, whom they have a direct chat with (among `candidates`, if given). */
+  private async peersAmong(
+    viewerIds: readonly string[],
+    candidates: readonly string[] | null,
+  ): Promise<Map<string, Set<string>>> {
+    const rows: { viewer: string; peer: string }[] = await this.db.query(
+      `SELECT me.user_id AS viewer, peer.user_id AS peer
+         FROM chat_members me
+         JOIN chat_members peer ON peer.chat_id = me.chat_id AND peer.user_id <> me.user_id
+        WHERE me.user_id = ANY($1::uuid[]) AND me.chat_id LIKE 'dm:%'
+          AND ($2::uuid[] IS NULL OR peer.user_id = ANY($2::uuid[]))`,
+      [viewerIds, candidates],
+    );
+    const peers = new Map<string, Set<string>>();
+    for (const { viewer, peer } of rows) {
+      const set = peers.get(viewer) ?? new Set<string>();
+      set.add(peer);
+      peers.set(viewer, set);
+    }
+    return peers;
+  }
+
+  /**
+   * The global chat's capped list: the peers' own rows in `All` (looked up by key, however
+   * many), then the first names of everyone else (ix_users_name_order), cut to the cap.
+   */
+  private async globalFirstMembers(peers: string[]): Promise<MemberRow[]> {
+    const columns = `cm.chat_id, cm.last_read_id::text AS last_read_id, cm.role, u.id, u.login, u.full_name`;
+    const from = `users u JOIN chat_members cm ON cm.user_id = u.id AND cm.chat_id = '${GLOBAL_CHAT_ID}'`;
+    const [first, rest] = await Promise.all([
+      peers.length === 0
+        ? Promise.resolve<MemberRow[]>([])
+        : this.db.query<MemberRow[]>(
+            `SELECT ${columns} FROM ${from} WHERE u.id = ANY($1::uuid[]) ORDER BY ${userOrder('u')}`,
+            [peers],
+          ),
+      this.db.query<MemberRow[]>(
+        `SELECT ${columns} FROM ${from} WHERE u.id <> ALL($1::uuid[])
+          ORDER BY ${userOrder('u')} LIMIT $2`,
+        [peers, LIMITS.chatMembersMax],
+      ),
+    ]);
+    return [...first, ...rest].slice(0, LIMITS.chatMembersMax);
+  }
+
+  private async toChatMembers(
+    listed: Map<string, MemberRow[]>,
+  ): Promise<Map<string, ChatMember[]>> {
+    const rows = new Map([...listed.values()].flat().map((row) => [row.id, row]));
+    const users = await this.users.toUsers([...rows.values()]);
+    const byId = new Map(users.map((user) => [user.id, user]));
+    const members = new Map<string, ChatMember[]>();
+    for (const [chatId, chatRows] of listed) {
+      members.set(
+        chatId,
+        chatRows.map((row) => ({
+          ...(byId.get(row.id) as User),
+          lastReadId: row.last_read_id,
+          role: row.role,
+        })),
+      );
+    }
+    return members;
   }
 }
 
-const SORT_KEYS = `lower(u.full_name) COLLATE "C" AS k1, u.login COLLATE "C" AS k2`;
+/** Rows in chat order, grouped (their order within a chat kept). */
+function byChat(rows: readonly MemberRow[]): Map<string, MemberRow[]> {
+  const chats = new Map<string, MemberRow[]>();
+  for (const row of rows) {
+    const list = chats.get(row.chat_id);
+    if (list) list.push(row);
+    else chats.set(row.chat_id, [row]);
+  }
+  return chats;
+}
+
+/**
+ * A chat's members (by name) as `Chat.members` lists them: all of them up to the cap; past it,
+ * the viewer's direct-chat peers first, then the others, cut to the cap.
+ */
+function capped(members: MemberRow[], peers: ReadonlySet<string>): MemberRow[] {
+  if (members.length <= LIMITS.chatMembersMax) return members;
+  const first = members.filter((m) => peers.has(m.id));
+  const rest = members.filter((m) => !peers.has(m.id));
+  return [...first, ...rest].slice(0, LIMITS.chatMembersMax);
+}
 
 type Cursor = [sortName: string, login: string];
 

@@ -12,7 +12,9 @@ import {
   type ChatMember,
   type MembersPage,
 } from '@chat/shared-types';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppError, forbiddenChat } from '../common/app-error';
 import { DomainEvents } from '../common/events/domain-events';
 import {
@@ -48,12 +50,17 @@ export interface CreatedChat {
 
 @Injectable()
 export class ChatsService {
+  /** The driver's pool, for the named statement of the chat rows. */
+  private readonly pool: Pool;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly users: UsersService,
     private readonly chatMembers: ChatMembersService,
     private readonly events: DomainEvents,
-  ) {}
+  ) {
+    this.pool = (db.driver as PostgresDriver).master as Pool;
+  }
 
   /** The caller's chats: `all` first, then by latest activity. */
   list(userId: string): Promise<Chat[]> {
@@ -206,14 +213,8 @@ export class ChatsService {
   }
 
   /**
-   * Both per-chat subqueries order by (chat_id, id), which only ix_messages_chat_id_id gives
-   * without a sort: planned once for every chat, an `ORDER BY id` lets PostgreSQL walk the
-   * primary key instead and filter on chat_id, which for a quiet chat in a table of millions
-   * reads them all (seen in W6 at 5,000,000 messages: 10 s and a 503).
-   */
-  /**
    * Each given member's own view of one chat (chat:created, chat:updated after a group's
-   * change), built in two queries whatever the number of members: a 1,000-member group's
+   * change), built in a few queries whatever the number of members: a 1,000-member group's
    * rename costs one read of its rows, not 1,000 chat loads. Users who are not members are
    * left out.
    */
@@ -221,59 +222,62 @@ export class ChatsService {
     const views = new Map<string, Chat>();
     if (userIds.length === 0) return views;
     const rows = await this.rows([...userIds], chatId);
-    const first = rows[0];
-    if (!first) return views;
-    // A group's or a direct chat's members are listed the same for everyone (forChats); the
-    // global chat lists each user's direct-chat peers first.
-    const shared =
-      chatId === GLOBAL_CHAT_ID ? null : await this.chatMembers.forChats(first.user_id, [chatId]);
+    const members = await this.chatMembers.viewsOf(
+      chatId,
+      rows.map((row) => row.user_id),
+    );
     for (const row of rows) {
-      const members = shared ?? (await this.chatMembers.forChats(row.user_id, [chatId]));
-      views.set(row.user_id, toChat(row, members, row.user_id));
+      const listed = new Map([[chatId, members.get(row.user_id) ?? []]]);
+      views.set(row.user_id, toChat(row, listed, row.user_id));
     }
     return views;
   }
 
+  /**
+   * The user's chats (or the one asked for) with their members: the member lists are read
+   * alongside the chat rows, for the ids the user's membership names (the rows leave out a
+   * chat the user is not in).
+   */
   private async load(userId: string, chatId: string | null): Promise<Chat[]> {
-    const rows = await this.rows([userId], chatId);
-    if (rows.length === 0) return [];
-    const members = await this.chatMembers.forChats(
-      userId,
-      rows.map((r) => r.id),
-    );
+    const chatIds = chatId === null ? await this.chatIdsOf(userId) : [chatId];
+    const [rows, members] = await Promise.all([
+      this.rows([userId], chatId),
+      this.chatMembers.forViewer(userId, chatIds),
+    ]);
+    // A chat joined between the two reads.
+    const late = rows.filter((row) => !members.has(row.id)).map((row) => row.id);
+    if (late.length > 0) {
+      for (const [id, list] of await this.chatMembers.forViewer(userId, late))
+        members.set(id, list);
+    }
     return rows.map((row) => toChat(row, members, userId));
+  }
+
+  private async chatIdsOf(userId: string): Promise<string[]> {
+    const rows: { chat_id: string }[] = await this.db.query(
+      `SELECT chat_id FROM chat_members WHERE user_id = $1`,
+      [userId],
+    );
+    return rows.map((row) => row.chat_id);
   }
 
   /**
    * The chats of the users (one chat, or all of theirs): `all` first, then by activity. The
-   * unread count's range is written as a row comparison on (chat_id, id), which only
-   * ix_messages_chat_id_id can serve: with `m.id > …` the planner, estimating a direct chat's
-   * share of 5,000,000 messages in `All` from the column's statistics, walked the primary key
-   * from the read mark and filtered on the chat — minutes for a user with 200 direct chats
-   * (W6, docs/benchmarks.md).
+   * unread count's range is also written as a row comparison on (chat_id, id), which only
+   * ix_messages_chat_id_id can serve: with `m.id > …` alone the planner, estimating a direct
+   * chat's share of 5,000,000 messages in `All` from the column's statistics, walked the
+   * primary key from the read mark and filtered on the chat — minutes for a user with 200
+   * direct chats. With the row comparison alone, the index scan did not stop at the chat's
+   * end and read on through the chats after it (1 ms per chat read to the end); both together
+   * read just the chat's unread rows (W6, docs/benchmarks.md).
    */
-  private rows(userIds: string[], chatId: string | null): Promise<ChatRow[]> {
-    return this.db.query(
-      `SELECT cm.user_id, c.id, c.kind, c.title, cm.last_read_id::text AS last_read_id,
-              (SELECT count(*)::int FROM (
-                 SELECT 1 FROM messages m
-                  WHERE m.chat_id = c.id
-                    AND (m.chat_id, m.id) > (c.id, COALESCE(cm.last_read_id, 0))
-                    AND m.sender_id <> cm.user_id AND m.deleted_at IS NULL AND m.system IS NULL
-                  ORDER BY m.chat_id, m.id
-                  LIMIT ${LIMITS.unreadMax + 1}) unread) AS unread_count,
-              COALESCE(n.member_count, 0) AS member_count,
-              c.version::text AS version,
-              (SELECT to_json(lm) FROM (
-                 SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM}
-                  WHERE m.chat_id = c.id ORDER BY m.chat_id DESC, m.id DESC LIMIT 1) lm) AS last_message
-         FROM chat_members cm
-         JOIN chats c ON c.id = cm.chat_id
-         LEFT JOIN chat_member_counts n ON n.chat_id = c.id
-        WHERE cm.user_id = ANY($1::uuid[]) AND ($2::text IS NULL OR c.id = $2)
-        ORDER BY c.id = '${GLOBAL_CHAT_ID}' DESC, COALESCE(c.last_message_at, c.created_at) DESC, c.id`,
-      [userIds, chatId],
-    );
+  private async rows(userIds: string[], chatId: string | null): Promise<ChatRow[]> {
+    const result = await this.pool.query<ChatRow>({
+      name: 'chats.rows',
+      text: CHAT_ROWS,
+      values: [userIds, chatId],
+    });
+    return result.rows;
   }
 }
 
@@ -304,3 +308,26 @@ function toChat(row: ChatRow, members: Map<string, ChatMember[]>, userId: string
 export function assertChatIdShape(chatId: string): void {
   if (!isChatId(chatId)) throw forbiddenChat();
 }
+
+/**
+ * ChatsService.rows: a named statement, planned once per connection (its last-message
+ * subquery made planning cost as much as running it for a user in 220 chats).
+ */
+const CHAT_ROWS = `SELECT cm.user_id, c.id, c.kind, c.title, cm.last_read_id::text AS last_read_id,
+        (SELECT count(*)::int FROM (
+           SELECT 1 FROM messages m
+            WHERE m.chat_id = c.id AND m.id > COALESCE(cm.last_read_id, 0)
+              AND (m.chat_id, m.id) > (c.id, COALESCE(cm.last_read_id, 0))
+              AND m.sender_id <> cm.user_id AND m.deleted_at IS NULL AND m.system IS NULL
+            ORDER BY m.chat_id, m.id
+            LIMIT ${LIMITS.unreadMax + 1}) unread) AS unread_count,
+        COALESCE(n.member_count, 0) AS member_count,
+        c.version::text AS version,
+        (SELECT to_json(lm) FROM (
+           SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM}
+            WHERE m.chat_id = c.id ORDER BY m.chat_id DESC, m.id DESC LIMIT 1) lm) AS last_message
+   FROM chat_members cm
+   JOIN chats c ON c.id = cm.chat_id
+   LEFT JOIN chat_member_counts n ON n.chat_id = c.id
+  WHERE cm.user_id = ANY($1::uuid[]) AND ($2::text IS NULL OR c.id = $2)
+  ORDER BY c.id = '${GLOBAL_CHAT_ID}' DESC, COALESCE(c.last_message_at, c.created_at) DESC, c.id`;

@@ -1,5 +1,7 @@
 import { startTestApi } from '@chat/test-harness';
 import { randomUUID } from 'node:crypto';
+import { Agent as HttpAgent, get as httpGet } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Client } from 'pg';
 import { log } from './bench';
 import { cpuSeconds } from './proc';
@@ -20,6 +22,9 @@ export interface OrganizationScale {
   messages: number;
   /** Direct chats of the probed users of the grown organization. */
   directChats: number;
+  /** Groups the probed users are both in, and their size (as many as the organization has). */
+  groups: number;
+  groupSize: number;
   /** Requests per measured route and user. */
   samples: number;
   /** Sockets opened one after another for the handshake-to-session latency. */
@@ -33,7 +38,9 @@ export interface OrganizationScale {
 
 export interface RouteFigures {
   latency: Summary;
+  /** The body as it travels to a browser (brotli or gzip), and as JSON once decoded. */
   bytes: number;
+  jsonBytes: number;
   /** Answers other than 200 (timed like the others; the run goes on). */
   errors: number;
 }
@@ -42,7 +49,13 @@ export interface StageFigures {
   users: number;
   messages: number;
   /** The probed users: `nothing` read nothing, `everything` read every chat. */
-  chats: { nothing: RouteFigures; everything: RouteFigures; directChats: number };
+  chats: {
+    nothing: RouteFigures;
+    everything: RouteFigures;
+    directChats: number;
+    groups: number;
+    groupSize: number;
+  };
   usersSearch: Summary;
   membersSearch: Summary;
   firstHistoryPage: Summary;
@@ -205,6 +218,7 @@ async function measureOrganization(d: Deployment, scale: OrganizationScale): Pro
   const smallPeers = smallRest.slice(0, scale.directChats);
   await addDirectChats(d, smallNothing, smallPeers);
   await addDirectChats(d, smallEverything, smallPeers);
+  await addGroups(d, [smallNothing, smallEverything], smallRest, scale);
   await addHistory(d, 0, smallMessages, planned, small);
   await readEverything(d, smallEverything);
   await settle(d);
@@ -226,6 +240,7 @@ async function measureOrganization(d: Deployment, scale: OrganizationScale): Pro
   );
   await addDirectChats(d, nothing, peers);
   await addDirectChats(d, everything, peers);
+  await addGroups(d, [nothing, everything], others, scale);
   await addStormContacts(d, storm, scale.stormContacts);
   await addStormContacts(d, stormSmall, scale.stormContacts);
   await withoutSecondaryIndexes(d, 'messages', () =>
@@ -270,7 +285,15 @@ async function measureStage(
     Number((await d.db.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
   const search = (k: number) => SEARCHES[k % SEARCHES.length] ?? 'a';
   const directChats = await count(
-    `SELECT count(*) AS n FROM chat_members WHERE user_id = '${nothing.id}' AND chat_id <> 'all'`,
+    `SELECT count(*) AS n FROM chat_members WHERE user_id = '${nothing.id}' AND chat_id LIKE 'dm:%'`,
+  );
+  const groups = await count(
+    `SELECT count(*) AS n FROM chat_members WHERE user_id = '${nothing.id}' AND chat_id LIKE 'g:%'`,
+  );
+  const groupSize = await count(
+    `SELECT COALESCE(max(n.member_count), 0) AS n FROM chat_members cm
+       JOIN chat_member_counts n ON n.chat_id = cm.chat_id
+      WHERE cm.user_id = '${nothing.id}' AND cm.chat_id LIKE 'g:%'`,
   );
   const usersPath = (k: number) => `/api/users?available=true&search=${search(k)}`;
   const membersPath = (k: number) => `/api/chats/all/members?search=${search(k)}`;
@@ -285,6 +308,8 @@ async function measureStage(
       nothing: await timeRoute(d, nothing, () => '/api/chats', scale.samples),
       everything: await timeRoute(d, everything, () => '/api/chats', scale.samples),
       directChats,
+      groups,
+      groupSize,
     },
     usersSearch: (users = await timeRoute(d, nothing, usersPath, scale.samples)).latency,
     membersSearch: (members = await timeRoute(d, nothing, membersPath, scale.samples)).latency,
@@ -300,7 +325,10 @@ async function measureStage(
   return figures;
 }
 
-/** Sequential GETs on one keep-alive connection, after a tenth as many unmeasured. */
+/**
+ * Sequential GETs on one keep-alive connection, after a tenth as many unmeasured, taking what
+ * a browser takes (brotli, gzip): the time to the body's last byte, and its size on the wire.
+ */
 async function timeRoute(
   d: Deployment,
   user: OrgUser,
@@ -308,25 +336,59 @@ async function timeRoute(
   samples: number,
 ): Promise<RouteFigures> {
   const latency = new Latency();
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
   let bytes = 0;
+  let jsonBytes = 0;
   let errors = 0;
   const warmup = Math.max(3, Math.round(samples / 10));
-  for (let k = 0; k < warmup + samples; k++) {
-    const started = performance.now();
-    const response = await fetch(`${d.apiUrl}${path(k)}`, {
-      headers: { authorization: `Bearer ${user.token}` },
-    });
-    const body = await response.arrayBuffer();
-    if (response.status !== 200) {
-      errors++;
-      if (errors === 1) {
-        log(`W6: GET ${path(k)} answered ${response.status}: ${Buffer.from(body).toString()}`);
+  try {
+    for (let k = 0; k < warmup + samples; k++) {
+      const started = performance.now();
+      const response = await getRaw(`${d.apiUrl}${path(k)}`, agent, {
+        authorization: `Bearer ${user.token}`,
+        'accept-encoding': 'br, gzip',
+      });
+      const elapsed = performance.now() - started;
+      const body = decoded(response.body, response.encoding);
+      if (response.status !== 200) {
+        errors++;
+        if (errors === 1) log(`W6: GET ${path(k)} answered ${response.status}: ${body.toString()}`);
+      }
+      if (k >= warmup) latency.record(elapsed);
+      if (response.status === 200) {
+        bytes = response.body.byteLength;
+        jsonBytes = body.byteLength;
       }
     }
-    if (k >= warmup) latency.record(performance.now() - started);
-    if (response.status === 200) bytes = body.byteLength;
+  } finally {
+    agent.destroy();
   }
-  return { latency: latency.summary(), bytes, errors };
+  return { latency: latency.summary(), bytes, jsonBytes, errors };
+}
+
+function getRaw(url: string, agent: HttpAgent, headers: Record<string, string>) {
+  return new Promise<{ status: number; encoding: string | undefined; body: Buffer }>(
+    (resolve, reject) => {
+      httpGet(url, { agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            encoding: res.headers['content-encoding'],
+            body: Buffer.concat(chunks),
+          }),
+        );
+        res.on('error', reject);
+      }).on('error', reject);
+    },
+  );
+}
+
+function decoded(body: Buffer, encoding: string | undefined): Buffer {
+  if (encoding === 'br') return brotliDecompressSync(body);
+  if (encoding === 'gzip') return gunzipSync(body);
+  return body;
 }
 
 function connectPool(
@@ -417,7 +479,8 @@ const CHAT_LIST_SQL = `
 SELECT c.id, cm.last_read_id,
        (SELECT count(*)::int FROM (
           SELECT 1 FROM messages m
-           WHERE m.chat_id = c.id AND (m.chat_id, m.id) > (c.id, COALESCE(cm.last_read_id, 0))
+           WHERE m.chat_id = c.id AND m.id > COALESCE(cm.last_read_id, 0)
+             AND (m.chat_id, m.id) > (c.id, COALESCE(cm.last_read_id, 0))
              AND m.sender_id <> $1 AND m.deleted_at IS NULL AND m.system IS NULL
            ORDER BY m.chat_id, m.id
            LIMIT 1000) unread) AS unread_count,
@@ -533,6 +596,40 @@ async function addDirectChats(d: Deployment, user: OrgUser, peers: OrgUser[]) {
     [chatIds, user.id, peers.map((p) => p.id)],
   );
   await d.db.query(`UPDATE chats SET last_message_at = now() WHERE id = ANY($1)`, [chatIds]);
+}
+
+/**
+ * `scale.groups` groups the probed users are both in (the first their owner), each filled up
+ * to `scale.groupSize` from `pool` (a different slice each), with a few messages.
+ */
+async function addGroups(
+  d: Deployment,
+  probed: [OrgUser, OrgUser],
+  pool: OrgUser[],
+  scale: OrganizationScale,
+) {
+  const others = Math.min(pool.length, scale.groupSize - probed.length);
+  for (let g = 0; g < scale.groups; g++) {
+    const chatId = `g:${randomUUID()}`;
+    const start = (g * others) % Math.max(1, pool.length - others + 1);
+    const members = [...probed, ...pool.slice(start, start + others)];
+    await d.db.query(
+      `INSERT INTO chats (id, kind, title, last_message_at) VALUES ($1, 'group', $2, now())`,
+      [chatId, `Team ${g + 1}`],
+    );
+    await d.db.query(
+      `INSERT INTO chat_members (chat_id, user_id, role)
+       SELECT $1, u, CASE WHEN ord = 1 THEN 'owner' ELSE 'member' END
+         FROM unnest($2::uuid[]) WITH ORDINALITY AS t(u, ord)`,
+      [chatId, members.map((u) => u.id)],
+    );
+    await d.db.query(
+      `INSERT INTO messages (chat_id, sender_id, client_id, content)
+       SELECT $1, (($2::uuid[])[1 + i % cardinality($2::uuid[])]), gen_random_uuid(), 'team note ' || i
+         FROM generate_series(1, 5) i`,
+      [chatId, members.map((u) => u.id)],
+    );
+  }
 }
 
 async function insertDirectChats(d: Deployment, pairs: [OrgUser, OrgUser][]) {
