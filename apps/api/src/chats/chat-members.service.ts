@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  directChatMembers,
   GLOBAL_CHAT_ID,
   type ChatRole,
   LIMITS,
@@ -32,42 +33,35 @@ export class ChatMembersService {
   ) {}
 
   /**
-   * `Chat.members` of the given chats as `viewerId` sees them: every member of a direct chat
-   * and of a group of at most LIMITS.chatMembersMax; for the global chat and larger groups
-   * that many, the viewer's direct-chat peers first, then by name (contract "Size"). Three
-   * reads whatever the number of chats, two of them concurrent.
+   * `Chat.members` of the given chats as a viewer with these direct-chat `peers` sees them:
+   * every member of a direct chat and of a group of at most LIMITS.chatMembersMax; for the
+   * global chat and larger groups that many, the peers first, then by name (contract "Size").
+   * Two concurrent reads whatever the number of chats.
    */
   async forViewer(
-    viewerId: string,
     chatIds: readonly string[],
+    peers: ReadonlySet<string>,
   ): Promise<Map<string, ChatMember[]>> {
     const others = chatIds.filter((id) => id !== GLOBAL_CHAT_ID);
-    const peers = await this.peersOf(viewerId);
     const [rows, global] = await Promise.all([
       this.membersOf(others, peers),
-      others.length < chatIds.length ? this.globalFirstMembers([...peers]) : null,
+      others.length < chatIds.length ? this.globalFirstMembers(peers) : null,
     ]);
+    const isPeer = (row: MemberRow) => peers.has(row.id);
     const listed = new Map<string, MemberRow[]>();
-    for (const [chatId, members] of byChat(rows)) listed.set(chatId, capped(members, peers));
-    if (global) listed.set(GLOBAL_CHAT_ID, global);
+    for (const [chatId, members] of byChat(rows)) listed.set(chatId, capped(members, isPeer));
+    if (global) listed.set(GLOBAL_CHAT_ID, capped(global, isPeer));
     return this.toChatMembers(listed);
   }
 
   /**
-   * One chat's `Chat.members` as each of `viewerIds` sees it (chat:created, chat:updated): a
-   * group's members are read once, and only a group too large to list whole asks which of
-   * them each viewer has a direct chat with. Viewers who are not members get the same list;
-   * the caller leaves them out.
+   * A group's or a direct chat's `Chat.members` as each of `viewerIds` sees it (chat:created,
+   * chat:updated): its members are read once, and only a group too large to list whole asks
+   * which of them each viewer has a direct chat with.
    */
   async viewsOf(chatId: string, viewerIds: readonly string[]): Promise<Map<string, ChatMember[]>> {
-    const views = new Map<string, ChatMember[]>();
-    if (chatId === GLOBAL_CHAT_ID) {
-      for (const viewerId of viewerIds) {
-        views.set(viewerId, (await this.forViewer(viewerId, [chatId])).get(chatId) ?? []);
-      }
-      return views;
-    }
     const members = await this.membersOf([chatId], null);
+    const views = new Map<string, ChatMember[]>();
     if (members.length <= LIMITS.chatMembersMax) {
       const shared = (await this.toChatMembers(new Map([[chatId, members]]))).get(chatId) ?? [];
       for (const viewerId of viewerIds) views.set(viewerId, shared);
@@ -78,8 +72,12 @@ export class ChatMembersService {
       members.map((m) => m.id),
     );
     for (const viewerId of viewerIds) {
-      const listed = new Map([[chatId, capped(members, peers.get(viewerId) ?? new Set())]]);
-      views.set(viewerId, (await this.toChatMembers(listed)).get(chatId) ?? []);
+      const theirs = peers.get(viewerId);
+      const listed = capped(members, (row) => theirs?.has(row.id) === true);
+      views.set(
+        viewerId,
+        (await this.toChatMembers(new Map([[chatId, listed]]))).get(chatId) ?? [],
+      );
     }
     return views;
   }
@@ -159,23 +157,17 @@ export class ChatMembersService {
     );
   }
 
-  /** Whom the user has a direct chat with. */
-  private async peersOf(userId: string): Promise<Set<string>> {
-    const peers = await this.peersAmong([userId], null);
-    return peers.get(userId) ?? new Set();
-  }
-
-  /** For each viewer, whom they have a direct chat with (among `candidates`, if given). */
+  /** For each viewer, those of `candidates` they have a direct chat with. */
   private async peersAmong(
     viewerIds: readonly string[],
-    candidates: readonly string[] | null,
+    candidates: readonly string[],
   ): Promise<Map<string, Set<string>>> {
     const rows: { viewer: string; peer: string }[] = await this.db.query(
       `SELECT me.user_id AS viewer, peer.user_id AS peer
          FROM chat_members me
          JOIN chat_members peer ON peer.chat_id = me.chat_id AND peer.user_id <> me.user_id
         WHERE me.user_id = ANY($1::uuid[]) AND me.chat_id LIKE 'dm:%'
-          AND ($2::uuid[] IS NULL OR peer.user_id = ANY($2::uuid[]))`,
+          AND peer.user_id = ANY($2::uuid[])`,
       [viewerIds, candidates],
     );
     const peers = new Map<string, Set<string>>();
@@ -188,26 +180,21 @@ export class ChatMembersService {
   }
 
   /**
-   * The global chat's capped list: the peers' own rows in `All` (looked up by key, however
-   * many), then the first names of everyone else (ix_users_name_order), cut to the cap.
+   * What the global chat's capped list is chosen from: the peers' own rows in `All` (by key,
+   * however many), and the first names of everyone else (ix_users_name_order).
    */
-  private async globalFirstMembers(peers: string[]): Promise<MemberRow[]> {
+  private globalFirstMembers(peers: ReadonlySet<string>): Promise<MemberRow[]> {
     const columns = `cm.chat_id, cm.last_read_id::text AS last_read_id, cm.role, u.id, u.login, u.full_name`;
     const from = `users u JOIN chat_members cm ON cm.user_id = u.id AND cm.chat_id = '${GLOBAL_CHAT_ID}'`;
-    const [first, rest] = await Promise.all([
-      peers.length === 0
-        ? Promise.resolve<MemberRow[]>([])
-        : this.db.query<MemberRow[]>(
-            `SELECT ${columns} FROM ${from} WHERE u.id = ANY($1::uuid[]) ORDER BY ${userOrder('u')}`,
-            [peers],
-          ),
-      this.db.query<MemberRow[]>(
-        `SELECT ${columns} FROM ${from} WHERE u.id <> ALL($1::uuid[])
-          ORDER BY ${userOrder('u')} LIMIT $2`,
-        [peers, LIMITS.chatMembersMax],
-      ),
-    ]);
-    return [...first, ...rest].slice(0, LIMITS.chatMembersMax);
+    return this.db.query(
+      `SELECT * FROM (
+         (SELECT ${columns} FROM ${from} WHERE u.id = ANY($1::uuid[]))
+         UNION ALL
+         (SELECT ${columns} FROM ${from} WHERE u.id <> ALL($1::uuid[])
+           ORDER BY ${userOrder('u')} LIMIT $2)) listed
+        ORDER BY ${userOrder('listed')}`,
+      [[...peers], LIMITS.chatMembersMax],
+    );
   }
 
   private async toChatMembers(
@@ -246,11 +233,20 @@ function byChat(rows: readonly MemberRow[]): Map<string, MemberRow[]> {
  * A chat's members (by name) as `Chat.members` lists them: all of them up to the cap; past it,
  * the viewer's direct-chat peers first, then the others, cut to the cap.
  */
-function capped(members: MemberRow[], peers: ReadonlySet<string>): MemberRow[] {
+function capped(members: MemberRow[], isPeer: (row: MemberRow) => boolean): MemberRow[] {
   if (members.length <= LIMITS.chatMembersMax) return members;
-  const first = members.filter((m) => peers.has(m.id));
-  const rest = members.filter((m) => !peers.has(m.id));
+  const first = members.filter(isPeer);
+  const rest = members.filter((m) => !isPeer(m));
   return [...first, ...rest].slice(0, LIMITS.chatMembersMax);
+}
+
+/** Whom the user has a direct chat with, read from the ids of the user's chats. */
+export function directPeers(userId: string, chatIds: readonly string[]): Set<string> {
+  const peers = new Set<string>();
+  for (const id of chatIds) {
+    for (const member of directChatMembers(id) ?? []) if (member !== userId) peers.add(member);
+  }
+  return peers;
 }
 
 type Cursor = [sortName: string, login: string];

@@ -24,7 +24,7 @@ import {
   type MessageRow,
 } from '../messages/message.mapper';
 import { UsersService } from '../users/users.service';
-import { ChatMembersService } from './chat-members.service';
+import { ChatMembersService, directPeers } from './chat-members.service';
 import type { MembersQueryDto } from './dto/members-query.dto';
 
 interface ChatRow {
@@ -213,10 +213,10 @@ export class ChatsService {
   }
 
   /**
-   * Each given member's own view of one chat (chat:created, chat:updated after a group's
-   * change), built in a few queries whatever the number of members: a 1,000-member group's
-   * rename costs one read of its rows, not 1,000 chat loads. Users who are not members are
-   * left out.
+   * Each given member's own view of a group or a direct chat (chat:created, chat:updated after
+   * a group's change), built in a few queries whatever the number of members: a 1,000-member
+   * group's rename costs one read of its rows, not 1,000 chat loads. Users who are not members
+   * are left out.
    */
   async viewsOf(chatId: string, userIds: readonly string[]): Promise<Map<string, Chat>> {
     const views = new Map<string, Chat>();
@@ -234,23 +234,22 @@ export class ChatsService {
   }
 
   /**
-   * The user's chats (or the one asked for) with their members: the member lists are read
-   * alongside the chat rows, for the ids the user's membership names (the rows leave out a
-   * chat the user is not in).
+   * The user's chats (or the one asked for, if the user is in it) with their members: the
+   * user's memberships first (which chats, whom they write to directly), then the chat rows
+   * and the member lists at once.
    */
   private async load(userId: string, chatId: string | null): Promise<Chat[]> {
-    const chatIds = chatId === null ? await this.chatIdsOf(userId) : [chatId];
+    const memberships = await this.chatIdsOf(userId);
+    if (chatId !== null && !memberships.includes(chatId)) return [];
     const [rows, members] = await Promise.all([
       this.rows([userId], chatId),
-      this.chatMembers.forViewer(userId, chatIds),
+      this.chatMembers.forViewer(
+        chatId === null ? memberships : [chatId],
+        directPeers(userId, memberships),
+      ),
     ]);
-    // A chat joined between the two reads.
-    const late = rows.filter((row) => !members.has(row.id)).map((row) => row.id);
-    if (late.length > 0) {
-      for (const [id, list] of await this.chatMembers.forViewer(userId, late))
-        members.set(id, list);
-    }
-    return rows.map((row) => toChat(row, members, userId));
+    // A chat joined between the two reads waits for the next load (chat:created tells of it).
+    return rows.filter((row) => members.has(row.id)).map((row) => toChat(row, members, userId));
   }
 
   private async chatIdsOf(userId: string): Promise<string[]> {
