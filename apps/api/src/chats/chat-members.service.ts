@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  directChatMembers,
   GLOBAL_CHAT_ID,
   type ChatRole,
   LIMITS,
@@ -238,15 +237,6 @@ function capped(members: MemberRow[], isPeer: (row: MemberRow) => boolean): Memb
   const first = members.filter(isPeer);
   const rest = members.filter((m) => !isPeer(m));
   return [...first, ...rest].slice(0, LIMITS.chatMembersMax);
-}
-
-/** Whom the user has a direct chat with, read from the ids of the user's chats. */
-export function directPeers(userId: string, chatIds: readonly string[]): Set<string> {
-  const peers = new Set<string>();
-  for (const id of chatIds) {
-    for (const member of directChatMembers(id) ?? []) if (member !== userId) peers.add(member);
-  }
-  return peers;
 }
 
 type Cursor = [sortName: string, login: string];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   directChatId,
+  directPeers,
   GLOBAL_CHAT_ID,
   isDirectChatId,
   GLOBAL_CHAT_TITLE,
@@ -24,7 +25,7 @@ import {
   type MessageRow,
 } from '../messages/message.mapper';
 import { UsersService } from '../users/users.service';
-import { ChatMembersService, directPeers } from './chat-members.service';
+import { ChatMembersService } from './chat-members.service';
 import type { MembersQueryDto } from './dto/members-query.dto';
 
 interface ChatRow {
@@ -245,7 +246,7 @@ export class ChatsService {
       this.rows([userId], chatId),
       this.chatMembers.forViewer(
         chatId === null ? memberships : [chatId],
-        directPeers(userId, memberships),
+        new Set(directPeers(userId, memberships)),
       ),
     ]);
     // A chat joined between the two reads waits for the next load (chat:created tells of it).

@@ -1,5 +1,4 @@
 import {
-  directChatMembers,
   type ClientToServerEvents,
   type PresenceMode,
   type ServerToClientEvents,
@@ -58,15 +57,3 @@ export const presenceRoom = (mode: PresenceMode) => `presence:${mode}`;
  * direct chat with them, and those watching them (`presence:watch`).
  */
 export const audienceRoom = (userId: string) => `audience:${userId}`;
-
-/** The other members of the user's direct chats, from their chat ids (which name both). */
-export function directPeers(userId: string, chatIds: Iterable<string>): string[] {
-  const peers: string[] = [];
-  for (const chatId of chatIds) {
-    const members = directChatMembers(chatId);
-    if (!members) continue;
-    const [a, b] = members;
-    peers.push(a === userId ? b : a);
-  }
-  return peers;
-}

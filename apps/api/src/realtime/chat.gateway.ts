@@ -8,7 +8,7 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import type { Ack, Chat, Empty, HistoryPage } from '@chat/shared-types';
+import { directPeers, type Ack, type Chat, type Empty, type HistoryPage } from '@chat/shared-types';
 import { ChatsService } from '../chats/chats.service';
 import { WsExceptionFilter } from '../common/filters/ws-exception.filter';
 import { createValidationPipe } from '../common/validation';
@@ -19,7 +19,6 @@ import { ShutdownState } from '../operations/shutdown';
 import { Broadcaster } from './broadcaster.service';
 import {
   audienceRoom,
-  directPeers,
   presenceRoom,
   sessionRoom,
   userRoom,

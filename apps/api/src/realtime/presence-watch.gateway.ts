@@ -6,6 +6,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import {
+  directPeers,
   LIMITS,
   type Ack,
   type PresenceWatchRequest,
@@ -16,7 +17,7 @@ import { ArrayMaxSize, IsArray, IsUUID } from 'class-validator';
 import { WsExceptionFilter } from '../common/filters/ws-exception.filter';
 import { createValidationPipe } from '../common/validation';
 import { PresenceService } from '../presence/presence.service';
-import { audienceRoom, directPeers, type ChatSocket } from './chat-server';
+import { audienceRoom, type ChatSocket } from './chat-server';
 
 export class PresenceWatchEventDto implements PresenceWatchRequest {
   // Ids are lower-case; any case names the same user.

@@ -443,6 +443,9 @@ async function explainPlans(d: Deployment, user: OrgUser) {
     );
     return { title, plan: rows.rows.map((r) => r['QUERY PLAN']).join('\n') };
   };
+  // As the API's connections run (data-source.ts).
+  await d.db.query('SET jit = off');
+  const peers = await peersOf(d, user);
   return [
     await explain(
       'Chat list of the probed user who read nothing: unread (capped), member count, last message',
@@ -450,9 +453,14 @@ async function explainPlans(d: Deployment, user: OrgUser) {
       [user.id],
     ),
     await explain(
-      'Chat.members of All: direct-chat peers first, then by name (50)',
+      'Chat.members of All: what the peers-first list of 50 is chosen from',
       GLOBAL_MEMBERS_SQL,
-      [await peersOf(d, user)],
+      [peers],
+    ),
+    await explain(
+      'Chat.members of the direct chats and groups: first 50 by name of each, and the peers',
+      CHAT_MEMBERS_SQL,
+      [await chatIdsOf(d, user), peers],
     ),
     await explain('Members page of All, search "ma", after a cursor', MEMBERS_PAGE_SQL, [
       'ma%',
@@ -471,6 +479,14 @@ async function peersOf(d: Deployment, user: OrgUser): Promise<string[]> {
     [user.id],
   );
   return rows.rows.map((r) => r.peer);
+}
+
+async function chatIdsOf(d: Deployment, user: OrgUser): Promise<string[]> {
+  const rows = await d.db.query<{ chat_id: string }>(
+    `SELECT chat_id FROM chat_members WHERE user_id = $1 AND chat_id <> 'all'`,
+    [user.id],
+  );
+  return rows.rows.map((r) => r.chat_id);
 }
 
 // The statements of ChatsService.rows, ChatMembersService and UsersService.list on this data
@@ -493,18 +509,27 @@ SELECT c.id, cm.last_read_id,
  WHERE cm.user_id = $1
  ORDER BY c.id = 'all' DESC, COALESCE(c.last_message_at, c.created_at) DESC, c.id`;
 
-const MEMBER_COLUMNS = `cm.chat_id, cm.last_read_id::text AS last_read_id, u.id, u.login, u.full_name`;
+const MEMBER_COLUMNS = `cm.chat_id, cm.last_read_id::text AS last_read_id, cm.role, u.id, u.login, u.full_name`;
 const GLOBAL_MEMBERS = `users u JOIN chat_members cm ON cm.user_id = u.id AND cm.chat_id = 'all'`;
 const ORDER = `lower(u.full_name) COLLATE "C", u.login COLLATE "C"`;
-const KEYS = `lower(u.full_name) COLLATE "C" AS k1, u.login COLLATE "C" AS k2`;
 const GLOBAL_MEMBERS_SQL = `
-SELECT chat_id, last_read_id, id, login, full_name FROM (
-  (SELECT ${MEMBER_COLUMNS}, 0 AS rank, ${KEYS}
-     FROM ${GLOBAL_MEMBERS} WHERE u.id = ANY($1::uuid[]) ORDER BY ${ORDER} LIMIT 50)
+SELECT * FROM (
+  (SELECT ${MEMBER_COLUMNS} FROM ${GLOBAL_MEMBERS} WHERE u.id = ANY($1::uuid[]))
   UNION ALL
-  (SELECT ${MEMBER_COLUMNS}, 1 AS rank, ${KEYS}
-     FROM ${GLOBAL_MEMBERS} WHERE u.id <> ALL($1::uuid[]) ORDER BY ${ORDER} LIMIT 50)
-) listed ORDER BY rank, k1, k2 LIMIT 50`;
+  (SELECT ${MEMBER_COLUMNS} FROM ${GLOBAL_MEMBERS} WHERE u.id <> ALL($1::uuid[])
+    ORDER BY ${ORDER} LIMIT 50)) listed
+ ORDER BY lower(listed.full_name) COLLATE "C", listed.login COLLATE "C"`;
+
+const CHAT_MEMBERS_SQL = `
+SELECT chat_id, last_read_id, role, id, login, full_name FROM (
+  SELECT ${MEMBER_COLUMNS},
+         row_number() OVER (PARTITION BY cm.chat_id ORDER BY ${ORDER}) AS place
+    FROM chat_members cm
+   CROSS JOIN LATERAL (
+     SELECT u.id, u.login, u.full_name FROM users u WHERE u.id = cm.user_id OFFSET 0) u
+   WHERE cm.chat_id = ANY($1::text[])) listed
+ WHERE $2::uuid[] IS NULL OR place <= 50 OR id = ANY($2::uuid[])
+ ORDER BY chat_id, place`;
 
 const MEMBERS_PAGE_SQL = `
 SELECT 'all' AS chat_id, page.id, page.login, page.full_name, page.sort_name,

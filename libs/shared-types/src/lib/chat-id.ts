@@ -17,6 +17,18 @@ export function directChatMembers(chatId: string): [string, string] | null {
   return directChatId(parts[0], parts[1]) === chatId ? [parts[0], parts[1]] : null;
 }
 
+/** The other members of the user's direct chats, from their chat ids (which name both). */
+export function directPeers(userId: string, chatIds: Iterable<string>): string[] {
+  const peers: string[] = [];
+  for (const chatId of chatIds) {
+    const members = directChatMembers(chatId);
+    if (!members) continue;
+    const [a, b] = members;
+    peers.push(a === userId ? b : a);
+  }
+  return peers;
+}
+
 export function isDirectChatId(chatId: string): boolean {
   return directChatMembers(chatId) !== null;
 }
