@@ -11,7 +11,7 @@ import {
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { UsersService, type UserRow } from '../users/users.service';
-import { searchPattern, userMatches, userOrder, userOrderKey } from '../users/user-search';
+import { firstUsers, searchPattern, userOrder, userOrderKey } from '../users/user-search';
 import type { MembersQueryDto } from './dto/members-query.dto';
 
 interface MemberRow extends UserRow {
@@ -49,7 +49,7 @@ export class ChatMembersService {
     const isPeer = (row: MemberRow) => peers.has(row.id);
     const listed = new Map<string, MemberRow[]>();
     for (const [chatId, members] of byChat(rows)) listed.set(chatId, capped(members, isPeer));
-    if (global) listed.set(GLOBAL_CHAT_ID, capped(global, isPeer));
+    if (global) listed.set(GLOBAL_CHAT_ID, peersFirst(global, isPeer));
     return this.toChatMembers(listed);
   }
 
@@ -88,11 +88,11 @@ export class ChatMembersService {
     const pattern = searchPattern(query.search);
     const params: unknown[] = [chatId, limit + 1];
     const where: string[] = [];
-    if (pattern !== null) where.push(`AND ${userMatches('u', `$${params.push(pattern)}`)}`);
+    const search = pattern === null ? null : `$${params.push(pattern)}`;
     if (after !== null) {
       const name = `$${params.push(after[0])}::text COLLATE "C"`;
       const login = `$${params.push(after[1])}::text COLLATE "C"`;
-      where.push(`AND ${userOrderKey('u')} > (${name}, ${login})`);
+      where.push(`${userOrderKey('u')} > (${name}, ${login})`);
     }
     // Every user is in the global chat: its page walks users alone (ix_users_name_order, or
     // the prefix indexes), and reads the read marks of the page's rows only.
@@ -106,11 +106,13 @@ export class ChatMembersService {
                 WHERE cm.chat_id = $1 AND cm.user_id = page.id) AS last_read_id,
               (SELECT cm.role FROM chat_members cm
                 WHERE cm.chat_id = $1 AND cm.user_id = page.id) AS role
-         FROM (SELECT u.id, u.login, u.full_name, lower(u.full_name) AS sort_name
-                 FROM ${from}
-                WHERE true ${where.join(' ')}
-                ORDER BY ${userOrder('u')}
-                LIMIT $2) page
+         FROM (${firstUsers({
+           columns: 'u.id, u.login, u.full_name, lower(u.full_name) AS sort_name',
+           from,
+           where,
+           pattern: search,
+           limit: '$2',
+         })}) page
         ORDER BY ${userOrder('page')}`,
       params,
     );
@@ -229,11 +231,15 @@ function byChat(rows: readonly MemberRow[]): Map<string, MemberRow[]> {
 }
 
 /**
- * A chat's members (by name) as `Chat.members` lists them: all of them up to the cap; past it,
- * the viewer's direct-chat peers first, then the others, cut to the cap.
+ * A group's or a direct chat's members (by name) as `Chat.members` lists them: all of them up
+ * to the cap; past it, as the global chat's, `peersFirst`.
  */
 function capped(members: MemberRow[], isPeer: (row: MemberRow) => boolean): MemberRow[] {
-  if (members.length <= LIMITS.chatMembersMax) return members;
+  return members.length <= LIMITS.chatMembersMax ? members : peersFirst(members, isPeer);
+}
+
+/** The viewer's direct-chat peers first, then the others, each by name, cut to the cap. */
+function peersFirst(members: MemberRow[], isPeer: (row: MemberRow) => boolean): MemberRow[] {
   const first = members.filter(isPeer);
   const rest = members.filter((m) => !isPeer(m));
   return [...first, ...rest].slice(0, LIMITS.chatMembersMax);

@@ -4,7 +4,7 @@ import { LIMITS, type User } from '@chat/shared-types';
 import { DataSource } from 'typeorm';
 import { PresenceService } from '../presence/presence.service';
 import { ListUsersQueryDto } from './dto/list-users.dto';
-import { searchPattern, userMatches, userOrder } from './user-search';
+import { firstUsers, searchPattern } from './user-search';
 
 export interface UserRow {
   id: string;
@@ -43,22 +43,22 @@ export class UsersService {
    */
   async list(callerId: string, query: ListUsersQueryDto): Promise<User[]> {
     const pattern = searchPattern(query.search);
+    const where = ['u.id <> $1'];
+    if (query.available) {
+      where.push(`NOT EXISTS (
+        SELECT 1 FROM chat_members dm
+         WHERE dm.user_id = $1
+           AND dm.chat_id = 'dm:' || least(u.id::text COLLATE "C", $1::text)
+                         || ':' || greatest(u.id::text COLLATE "C", $1::text))`);
+    }
     const rows: UserRow[] = await this.db.query(
-      `SELECT u.id, u.login, u.full_name
-         FROM users u
-        WHERE u.id <> $1
-          ${pattern === null ? '' : `AND ${userMatches('u', '$3')}`}
-          ${
-            query.available
-              ? `AND NOT EXISTS (
-                   SELECT 1 FROM chat_members dm
-                    WHERE dm.user_id = $1
-                      AND dm.chat_id = 'dm:' || least(u.id::text COLLATE "C", $1::text)
-                                    || ':' || greatest(u.id::text COLLATE "C", $1::text))`
-              : ''
-          }
-        ORDER BY ${userOrder('u')}
-        LIMIT $2`,
+      firstUsers({
+        columns: 'u.id, u.login, u.full_name',
+        from: 'users u',
+        where,
+        pattern: pattern === null ? null : '$3',
+        limit: '$2',
+      }),
       [callerId, query.limit ?? LIMITS.usersDefault, ...(pattern === null ? [] : [pattern])],
     );
     return this.toUsers(rows);

@@ -467,7 +467,7 @@ async function explainPlans(d: Deployment, user: OrgUser) {
       'maya',
       'org',
     ]),
-    await explain('People available for a new chat, search "el"', AVAILABLE_SQL, [user.id, 'el%']),
+    await explain('People available for a new chat, search "z"', AVAILABLE_SQL, [user.id, 'z%']),
   ];
 }
 
@@ -531,30 +531,41 @@ SELECT chat_id, last_read_id, role, id, login, full_name FROM (
  WHERE $2::uuid[] IS NULL OR place <= 50 OR id = ANY($2::uuid[])
  ORDER BY chat_id, place`;
 
+/** user-search.ts's firstUsers: the name-prefix and login-prefix reads, merged. */
+const firstUsers = (columns: string, where: string, pattern: string, limit: number) => {
+  const read = (match: string) => `
+    SELECT ${columns} FROM users u WHERE ${where} AND ${match} ORDER BY ${ORDER} LIMIT ${limit}`;
+  return `SELECT * FROM (
+    (${read(`lower(u.full_name) COLLATE "C" LIKE lower(${pattern})`)})
+    UNION
+    (${read(`u.login COLLATE "C" LIKE lower(${pattern})`)})) u
+   ORDER BY ${ORDER} LIMIT ${limit}`;
+};
+
 const MEMBERS_PAGE_SQL = `
 SELECT 'all' AS chat_id, page.id, page.login, page.full_name, page.sort_name,
        (SELECT cm.last_read_id::text FROM chat_members cm
-         WHERE cm.chat_id = 'all' AND cm.user_id = page.id) AS last_read_id
-  FROM (SELECT u.id, u.login, u.full_name, lower(u.full_name) AS sort_name
-          FROM users u
-         WHERE (u.login COLLATE "C" LIKE lower($1) OR lower(u.full_name) COLLATE "C" LIKE lower($1))
-           AND (lower(u.full_name) COLLATE "C", u.login COLLATE "C") > ($2::text COLLATE "C", $3::text COLLATE "C")
-         ORDER BY ${ORDER}
-         LIMIT 51) page
+         WHERE cm.chat_id = 'all' AND cm.user_id = page.id) AS last_read_id,
+       (SELECT cm.role FROM chat_members cm
+         WHERE cm.chat_id = 'all' AND cm.user_id = page.id) AS role
+  FROM (${firstUsers(
+    'u.id, u.login, u.full_name, lower(u.full_name) AS sort_name',
+    `(lower(u.full_name) COLLATE "C", u.login COLLATE "C") > ($2::text COLLATE "C", $3::text COLLATE "C")`,
+    '$1',
+    51,
+  )}) page
  ORDER BY lower(page.full_name) COLLATE "C", page.login COLLATE "C"`;
 
-const AVAILABLE_SQL = `
-SELECT u.id, u.login, u.full_name
-  FROM users u
- WHERE u.id <> $1
-   AND (u.login COLLATE "C" LIKE lower($2) OR lower(u.full_name) COLLATE "C" LIKE lower($2))
-   AND NOT EXISTS (
-         SELECT 1 FROM chat_members dm
-          WHERE dm.user_id = $1
-            AND dm.chat_id = 'dm:' || least(u.id::text COLLATE "C", $1::text)
-                          || ':' || greatest(u.id::text COLLATE "C", $1::text))
- ORDER BY ${ORDER}
- LIMIT 50`;
+const AVAILABLE_SQL = firstUsers(
+  'u.id, u.login, u.full_name',
+  `u.id <> $1 AND NOT EXISTS (
+     SELECT 1 FROM chat_members dm
+      WHERE dm.user_id = $1
+        AND dm.chat_id = 'dm:' || least(u.id::text COLLATE "C", $1::text)
+                      || ':' || greatest(u.id::text COLLATE "C", $1::text))`,
+  '$2',
+  50,
+);
 
 /** A token the API issued, whose header and claims the seeded users' tokens copy. */
 async function templateToken(apiUrl: string): Promise<TokenTemplate> {
