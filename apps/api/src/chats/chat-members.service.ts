@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  directPeers,
   GLOBAL_CHAT_ID,
   type ChatRole,
   LIMITS,
@@ -54,13 +55,21 @@ export class ChatMembersService {
   }
 
   /**
-   * A group's or a direct chat's `Chat.members` as each of `viewerIds` sees it (chat:created,
-   * chat:updated): its members are read once, and only a group too large to list whole asks
-   * which of them each viewer has a direct chat with.
+   * A chat's `Chat.members` as each of `viewerIds` sees it (chat:created, chat:updated): a
+   * group's or a direct chat's members are read once, and only a group too large to list whole
+   * asks which of them each viewer has a direct chat with.
    */
   async viewsOf(chatId: string, viewerIds: readonly string[]): Promise<Map<string, ChatMember[]>> {
-    const members = await this.membersOf([chatId], null);
     const views = new Map<string, ChatMember[]>();
+    if (chatId === GLOBAL_CHAT_ID) {
+      // Everyone's own peers first: one short list each (no event sends All to its members).
+      for (const viewerId of viewerIds) {
+        const listed = await this.forViewer([chatId], await this.directPeersOf(viewerId));
+        views.set(viewerId, listed.get(chatId) ?? []);
+      }
+      return views;
+    }
+    const members = await this.membersOf([chatId], null);
     if (members.length <= LIMITS.chatMembersMax) {
       const shared = (await this.toChatMembers(new Map([[chatId, members]]))).get(chatId) ?? [];
       for (const viewerId of viewerIds) views.set(viewerId, shared);
@@ -132,11 +141,12 @@ export class ChatMembersService {
 
   /**
    * The members of the chats (not the global chat), by chat, then by name and login: every
-   * one, or with `peers` only those `capped` can list (a chat's first names and the peers).
-   * The users are looked up one member at a time (the subquery's OFFSET 0 keeps PostgreSQL
-   * from making it a join): estimating a chat's members from chat_members, where `All` is
-   * most of the rows, it otherwise hashed the whole users table, once per request or once
-   * per chat (W6: 2 s for a user in 220 chats of 100,000 users).
+   * one, or with `peers` only those `capped` can list: each chat's first names (a range of
+   * ix_chat_members_order, ties included) and the peers among its members. The users are then
+   * looked up one member at a time (the subquery's OFFSET 0 keeps PostgreSQL from making it a
+   * join): estimating a chat's members from chat_members, where `All` is most of the rows, it
+   * otherwise hashed the whole users table, once per request or once per chat (W6: 2 s for a
+   * user in 220 chats of 100,000 users).
    */
   private membersOf(
     chatIds: readonly string[],
@@ -148,13 +158,34 @@ export class ChatMembersService {
          SELECT cm.chat_id, cm.last_read_id::text AS last_read_id, cm.role,
                 u.id, u.login, u.full_name,
                 row_number() OVER (PARTITION BY cm.chat_id ORDER BY ${userOrder('u')}) AS place
-           FROM chat_members cm
+           FROM (SELECT first.* FROM unnest($1::text[]) AS chat(id)
+                  CROSS JOIN LATERAL (
+                    SELECT c.chat_id, c.user_id, c.last_read_id, c.role FROM chat_members c
+                     WHERE c.chat_id = chat.id
+                     ORDER BY c.sort_name FETCH FIRST $3 ROWS WITH TIES) first
+                 UNION
+                 SELECT c.chat_id, c.user_id, c.last_read_id, c.role FROM chat_members c
+                  WHERE c.user_id = ANY($2::uuid[]) AND c.chat_id = ANY($1::text[])) cm
           CROSS JOIN LATERAL (
             SELECT u.id, u.login, u.full_name FROM users u WHERE u.id = cm.user_id OFFSET 0) u
-          WHERE cm.chat_id = ANY($1::text[])) listed
-        WHERE $2::uuid[] IS NULL OR place <= $3 OR id = ANY($2::uuid[])
+       ) listed
+        WHERE $3::int IS NULL OR place <= $3 OR id = ANY($2::uuid[])
         ORDER BY chat_id, place`,
-      [chatIds, peers && [...peers], LIMITS.chatMembersMax],
+      peers === null ? [chatIds, null, null] : [chatIds, [...peers], LIMITS.chatMembersMax],
+    );
+  }
+
+  /** Whom the user has a direct chat with (their ids are in the chats' ids). */
+  private async directPeersOf(userId: string): Promise<Set<string>> {
+    const rows: { chat_id: string }[] = await this.db.query(
+      `SELECT chat_id FROM chat_members WHERE user_id = $1 AND chat_id LIKE 'dm:%'`,
+      [userId],
+    );
+    return new Set(
+      directPeers(
+        userId,
+        rows.map((row) => row.chat_id),
+      ),
     );
   }
 
@@ -208,11 +239,18 @@ export class ChatMembersService {
     for (const [chatId, chatRows] of listed) {
       members.set(
         chatId,
-        chatRows.map((row) => ({
-          ...(byId.get(row.id) as User),
-          lastReadId: row.last_read_id,
-          role: row.role,
-        })),
+        chatRows.map((row) => {
+          // Written out rather than spread: a chat list builds thousands of these.
+          const user = byId.get(row.id) as User;
+          return {
+            id: user.id,
+            login: user.login,
+            fullName: user.fullName,
+            online: user.online,
+            lastReadId: row.last_read_id,
+            role: row.role,
+          };
+        }),
       );
     }
     return members;

@@ -11,6 +11,7 @@ import { MessageSearch1733400000000 } from './migrations/1733400000000-message-s
 import { GroupChats1733500000000 } from './migrations/1733500000000-group-chats';
 import { Attachments1733600000000 } from './migrations/1733600000000-attachments';
 import { ReplyIndex1733700000000 } from './migrations/1733700000000-reply-index';
+import { MemberOrder1733800000000 } from './migrations/1733800000000-member-order';
 
 export const entities = [UserEntity, SessionEntity, ChatEntity, ChatMemberEntity, MessageEntity];
 export const migrations = [
@@ -21,6 +22,7 @@ export const migrations = [
   GroupChats1733500000000,
   Attachments1733600000000,
   ReplyIndex1733700000000,
+  MemberOrder1733800000000,
 ];
 
 /** The one set of TypeORM options, used by the app and by the migration CLI. */
