@@ -522,13 +522,20 @@ SELECT * FROM (
 
 const CHAT_MEMBERS_SQL = `
 SELECT chat_id, last_read_id, role, id, login, full_name FROM (
-  SELECT ${MEMBER_COLUMNS},
+  SELECT cm.chat_id, cm.last_read_id::text AS last_read_id, cm.role, u.id, u.login, u.full_name,
          row_number() OVER (PARTITION BY cm.chat_id ORDER BY ${ORDER}) AS place
-    FROM chat_members cm
+    FROM (SELECT first.* FROM unnest($1::text[]) AS chat(id)
+           CROSS JOIN LATERAL (
+             SELECT c.chat_id, c.user_id, c.last_read_id, c.role FROM chat_members c
+              WHERE c.chat_id = chat.id
+              ORDER BY c.sort_name FETCH FIRST 50 ROWS WITH TIES) first
+          UNION
+          SELECT c.chat_id, c.user_id, c.last_read_id, c.role FROM chat_members c
+           WHERE c.user_id = ANY($2::uuid[]) AND c.chat_id = ANY($1::text[])) cm
    CROSS JOIN LATERAL (
      SELECT u.id, u.login, u.full_name FROM users u WHERE u.id = cm.user_id OFFSET 0) u
-   WHERE cm.chat_id = ANY($1::text[])) listed
- WHERE $2::uuid[] IS NULL OR place <= 50 OR id = ANY($2::uuid[])
+) listed
+ WHERE place <= 50 OR id = ANY($2::uuid[])
  ORDER BY chat_id, place`;
 
 /** user-search.ts's firstUsers: the name-prefix and login-prefix reads, merged. */
