@@ -14,7 +14,7 @@ export interface RedisConnections {
   sub: Redis;
 }
 
-function connect(url: string, logger: Logger): RedisConnections {
+export function connectRedis(url: string, logger: Logger): RedisConnections {
   const make = (name: string, options: RedisOptions = {}) => {
     const client = new Redis(url, { connectionName: `chat-${name}`, ...options });
     let down = false;
@@ -32,7 +32,15 @@ function connect(url: string, logger: Logger): RedisConnections {
     commands: make('commands', { enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
     // The adapter's publishes wait for Redis to return rather than fail unhandled.
     pub: make('pub', { maxRetriesPerRequest: null }),
-    sub: make('sub', { maxRetriesPerRequest: null }),
+    // No ready check (INFO) and no CLIENT SETINFO: ioredis writes a SUBSCRIBE made between the
+    // TCP connect and "ready" at once, and the INFO sent after it is refused in subscriber mode;
+    // ioredis then tears the connection down with the adapter's subscriptions, and the instance
+    // hears no other instance (seen at start-up under load; ioredis issue #2037).
+    sub: make('sub', {
+      maxRetriesPerRequest: null,
+      enableReadyCheck: false,
+      disableClientInfo: true,
+    }),
   };
 }
 
@@ -43,7 +51,7 @@ function connect(url: string, logger: Logger): RedisConnections {
       provide: REDIS,
       inject: [appConfig.KEY],
       useFactory: (config: ConfigType<typeof appConfig>): RedisConnections | null =>
-        config.redisUrl ? connect(config.redisUrl, new Logger('Redis')) : null,
+        config.redisUrl ? connectRedis(config.redisUrl, new Logger('Redis')) : null,
     },
   ],
   exports: [REDIS],
