@@ -69,10 +69,11 @@ export class ChatMembersService {
       }
       return views;
     }
-    const members = await this.membersOf([chatId], null);
+    const rows = await this.membersOf([chatId], null);
+    // Built once (presence included): each viewer's list is a choice among them.
+    const members = (await this.toChatMembers(new Map([[chatId, rows]]))).get(chatId) ?? [];
     if (members.length <= LIMITS.chatMembersMax) {
-      const shared = (await this.toChatMembers(new Map([[chatId, members]]))).get(chatId) ?? [];
-      for (const viewerId of viewerIds) views.set(viewerId, shared);
+      for (const viewerId of viewerIds) views.set(viewerId, members);
       return views;
     }
     const peers = await this.peersAmong(
@@ -81,10 +82,9 @@ export class ChatMembersService {
     );
     for (const viewerId of viewerIds) {
       const theirs = peers.get(viewerId);
-      const listed = capped(members, (row) => theirs?.has(row.id) === true);
       views.set(
         viewerId,
-        (await this.toChatMembers(new Map([[chatId, listed]]))).get(chatId) ?? [],
+        capped(members, (member) => theirs?.has(member.id) === true),
       );
     }
     return views;
@@ -272,12 +272,12 @@ function byChat(rows: readonly MemberRow[]): Map<string, MemberRow[]> {
  * A group's or a direct chat's members (by name) as `Chat.members` lists them: all of them up
  * to the cap; past it, as the global chat's, `peersFirst`.
  */
-function capped(members: MemberRow[], isPeer: (row: MemberRow) => boolean): MemberRow[] {
+function capped<M extends { id: string }>(members: M[], isPeer: (member: M) => boolean): M[] {
   return members.length <= LIMITS.chatMembersMax ? members : peersFirst(members, isPeer);
 }
 
 /** The viewer's direct-chat peers first, then the others, each by name, cut to the cap. */
-function peersFirst(members: MemberRow[], isPeer: (row: MemberRow) => boolean): MemberRow[] {
+function peersFirst<M extends { id: string }>(members: M[], isPeer: (member: M) => boolean): M[] {
   const first = members.filter(isPeer);
   const rest = members.filter((m) => !isPeer(m));
   return [...first, ...rest].slice(0, LIMITS.chatMembersMax);
